@@ -1,0 +1,75 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from './config';
+import { openDatabase } from './db/database';
+import { migrateToLatest } from './db/migrate';
+import { seedDatabase } from './db/seed';
+import { handlers } from './handlers';
+import { createOpenApiBackend } from './http/openapi';
+import { createHttpApp } from './http/server';
+import { createLogger } from './logger';
+import { createAuthCaches, type ServiceContext } from './services/context';
+import { createCredentialBox } from './services/credential-box';
+import { createTokenService } from './services/tokens';
+
+export interface App {
+  svc: ServiceContext;
+  server: Server;
+  /** Listens on config.port (0 picks a free port); resolves with the base URL. */
+  start(): Promise<{ port: number; url: string }>;
+  /** Stops accepting connections, waits for in-flight requests, closes the database. */
+  stop(): Promise<void>;
+}
+
+export interface AppOptions {
+  logger?: Logger;
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const log = options.logger ?? createLogger(config.logLevel);
+  const database = openDatabase(config.databaseUrl);
+  await migrateToLatest(database.db);
+  await seedDatabase(database.db);
+
+  const svc: ServiceContext = {
+    db: database.db,
+    dialect: database.dialect,
+    config,
+    log,
+    box: createCredentialBox(config.encryptionKey),
+    tokens: createTokenService(config.jwtSecret, config.jwtTtlSec),
+    caches: createAuthCaches(config.authCacheMs),
+    instanceId: randomBytes(6).toString('hex'),
+  };
+
+  const api = await createOpenApiBackend(svc, handlers);
+  const koa = createHttpApp(svc, api);
+  const server = createServer(koa.callback());
+  server.keepAliveTimeout = 65_000;
+
+  let stopping: Promise<void> | undefined;
+  return {
+    svc,
+    server,
+    start: () =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(config.port, config.host, () => {
+          const { port } = server.address() as AddressInfo;
+          const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+          log.info({ port, dialect: database.dialect }, 'listening');
+          resolve({ port, url: `http://${host}:${port}` });
+        });
+      }),
+    stop: () =>
+      (stopping ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeIdleConnections();
+        });
+        await database.close();
+      })()),
+  };
+}

@@ -1,0 +1,129 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export type Environment = 'development' | 'production' | 'test';
+
+export interface Config {
+  env: Environment;
+  host: string;
+  port: number;
+  /** Public origin, used for the stream URL and Twilio signatures. No trailing slash. */
+  publicUrl: string;
+  databaseUrl: string;
+  jwtSecret: string;
+  jwtTtlSec: number;
+  /** 32-byte AES-256-GCM key for provider credentials. */
+  encryptionKey: Buffer;
+  twilioAuthToken: string | null;
+  logLevel: string;
+  providerAllowPrivateUrls: boolean;
+  /** Validate every response against the spec and fail loudly on a mismatch (development and tests). */
+  validateResponses: boolean;
+  /** How long auth lookups (org status, plan, API keys) may be served from memory. */
+  authCacheMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+export class ConfigError extends Error {}
+
+function parseEnvironment(value: string | undefined): Environment {
+  if (value === undefined || value === '') return 'development';
+  if (value === 'development' || value === 'production' || value === 'test') return value;
+  throw new ConfigError(`NODE_ENV must be development, production or test, got "${value}"`);
+}
+
+function parsePort(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be 0-65535, got "${value}"`);
+  return port;
+}
+
+function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (/^(1|true|yes)$/i.test(value)) return true;
+  if (/^(0|false|no)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
+function parsePublicUrl(value: string | undefined, port: number): string {
+  const raw = value || `http://localhost:${port || 3001}`;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute URL, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError('PUBLIC_URL must be http(s)');
+  return url.origin + url.pathname.replace(/\/+$/, '');
+}
+
+function parseDatabaseUrl(value: string | undefined): string {
+  const url = value || 'sqlite:./data/voicex.db';
+  if (!/^(sqlite:|postgres(ql)?:\/\/)/.test(url)) {
+    throw new ConfigError('DATABASE_URL must start with sqlite: or postgres://');
+  }
+  return url;
+}
+
+function parseEncryptionKey(hex: string): Buffer {
+  if (!/^[0-9a-fA-F]{64}$/.test(hex)) throw new ConfigError('ENCRYPTION_KEY must be 64 hex characters');
+  return Buffer.from(hex, 'hex');
+}
+
+/**
+ * Development secrets are generated once and kept under the data directory, so tokens and encrypted
+ * credentials survive restarts without any setup. Production must set them explicitly.
+ */
+function devSecrets(dataDir: string): { jwtSecret: string; encryptionKey: string } {
+  const file = join(dataDir, 'dev-secrets.json');
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    const secrets = { jwtSecret: randomBytes(32).toString('hex'), encryptionKey: randomBytes(32).toString('hex') };
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+    return secrets;
+  }
+}
+
+/** Parses and validates the whole configuration. `env` is process.env in main.ts and a literal in tests. */
+export function parseConfig(env: Env): Config {
+  const nodeEnv = parseEnvironment(env.NODE_ENV);
+  const production = nodeEnv === 'production';
+  const port = parsePort(env.PORT, 3001);
+  const logLevel = env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info');
+  if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
+
+  let jwtSecret = env.JWT_SECRET;
+  let encryptionKey = env.ENCRYPTION_KEY;
+  if (production && (!jwtSecret || !encryptionKey)) {
+    throw new ConfigError('JWT_SECRET and ENCRYPTION_KEY are required when NODE_ENV=production');
+  }
+  if (!jwtSecret || !encryptionKey) {
+    const generated = devSecrets(env.DATA_DIR || './data');
+    jwtSecret ||= generated.jwtSecret;
+    encryptionKey ||= generated.encryptionKey;
+  }
+  if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
+
+  return {
+    env: nodeEnv,
+    host: env.HOST || '0.0.0.0',
+    port,
+    publicUrl: parsePublicUrl(env.PUBLIC_URL, port),
+    databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
+    jwtSecret,
+    jwtTtlSec: 7 * 24 * 3600,
+    encryptionKey: parseEncryptionKey(encryptionKey),
+    twilioAuthToken: env.TWILIO_AUTH_TOKEN || null,
+    logLevel,
+    providerAllowPrivateUrls: parseBoolean('PROVIDER_ALLOW_PRIVATE_URLS', env.PROVIDER_ALLOW_PRIVATE_URLS, !production),
+    validateResponses: !production,
+    authCacheMs: 1000,
+  };
+}

@@ -1,0 +1,133 @@
+import { fileURLToPath } from 'node:url';
+import addFormats from 'ajv-formats';
+import type { Context as KoaContext } from 'koa';
+import { OpenAPIBackend, type Context as OpenApiContext, type Document } from 'openapi-backend';
+import { AppError, unauthorized } from '../errors';
+import { authenticateApiKey, authenticateSession } from '../services/auth';
+import type { AuthContext, ServiceContext } from '../services/context';
+import { apiKeyCannotAdminister, authorize, isAdminPath } from './access';
+import { ResponseMismatchError, validationError } from './errors';
+import type { HandlerMap, HandlerRequest, OperationId } from './handler-types';
+
+export const SPEC_PATH = fileURLToPath(new URL('../../openapi.yaml', import.meta.url));
+export const API_ROOT = '/api';
+
+interface Reply {
+  status: number;
+  body?: unknown;
+}
+
+function bearerToken(koa: KoaContext): string | undefined {
+  const header = koa.get('authorization');
+  if (!header) return undefined;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match?.[1]) throw unauthorized('Authorization header must be "Bearer <token>"', 'invalid_authorization');
+  return match[1];
+}
+
+function authenticated(c: OpenApiContext): AuthContext | undefined {
+  for (const [scheme, result] of Object.entries(c.security ?? {})) {
+    if (scheme !== 'authorized' && result && typeof result === 'object' && !('error' in result)) return result as AuthContext;
+  }
+  return undefined;
+}
+
+/** The most telling refusal among the security handlers' errors: a 403 beats a 401, a specific 401 a generic one. */
+function refusal(c: OpenApiContext, koa: KoaContext): AppError {
+  const errors = Object.values(c.security ?? {})
+    .map((r) => (r && typeof r === 'object' && 'error' in r ? (r as { error: unknown }).error : undefined))
+    .filter((e): e is AppError => e instanceof AppError);
+  const forbidden = errors.find((e) => e.status === 403);
+  if (forbidden) return forbidden;
+  if (errors[0]) return errors[0];
+  if (isAdminPath(c.operation.path) && koa.get('x-api-key')) return apiKeyCannotAdminister();
+  return unauthorized();
+}
+
+/**
+ * openapi-backend routes by operationId, runs the security handlers, validates the request, then calls our
+ * typed handler. Errors are thrown and mapped in one place (src/http/errors.ts).
+ */
+export async function createOpenApiBackend(svc: ServiceContext, handlers: HandlerMap): Promise<OpenAPIBackend> {
+  const api = new OpenAPIBackend({
+    definition: SPEC_PATH,
+    apiRoot: API_ROOT,
+    strict: true,
+    validate: true,
+    ajvOpts: { useDefaults: true, allErrors: false },
+    customizeAjv: (ajv) => {
+      addFormats.default(ajv, ['email', 'date-time', 'date', 'uri']);
+      return ajv;
+    },
+  });
+
+  const check = (c: OpenApiContext, auth: AuthContext | null) => {
+    if (!auth) throw unauthorized('Invalid or expired credentials', 'invalid_credentials');
+    authorize(c.operation.operationId as OperationId, c.operation.path, auth);
+    return auth;
+  };
+
+  api.registerSecurityHandler('bearerAuth', async (c, koa: KoaContext) => {
+    const token = bearerToken(koa);
+    return token === undefined ? undefined : check(c, await authenticateSession(svc, token));
+  });
+  api.registerSecurityHandler('apiKeyAuth', async (c, koa: KoaContext) => {
+    const key = koa.get('x-api-key');
+    return key ? check(c, await authenticateApiKey(svc, key)) : undefined;
+  });
+  api.registerSecurityHandler('webhookApiKey', async (c, koa: KoaContext) => {
+    const key = koa.query.api_key;
+    return typeof key === 'string' && key ? check(c, await authenticateApiKey(svc, key)) : undefined;
+  });
+
+  api.register({
+    notFound: () => {
+      throw new AppError(404, 'Route not found', 'route_not_found');
+    },
+    methodNotAllowed: () => {
+      throw new AppError(405, 'Method not allowed', 'method_not_allowed');
+    },
+    unauthorizedHandler: (c, koa: KoaContext) => {
+      throw refusal(c, koa);
+    },
+    validationFail: (c) => {
+      throw validationError(c.validation.errors ?? []);
+    },
+    postResponseHandler: (c, koa: KoaContext) => {
+      const reply = c.response as Reply;
+      if (svc.config.validateResponses && reply.status !== 204) {
+        const result = c.api.validateResponse(reply.body, c.operation, reply.status);
+        if (result.errors?.length) throw new ResponseMismatchError(c.operation.operationId ?? '', result.errors);
+      }
+      koa.status = reply.status;
+      if (reply.status === 204) return;
+      koa.body = reply.body;
+      if (typeof reply.body === 'string') koa.type = 'text/xml';
+    },
+  });
+
+  for (const operationId of Object.keys(handlers) as OperationId[]) {
+    const handler = handlers[operationId] as (req: HandlerRequest<OperationId>, svc: ServiceContext) => Promise<Reply>;
+    api.register(operationId, (c: OpenApiContext, koa: KoaContext) => {
+      const auth = authenticated(c);
+      const req = {
+        params: c.request.params,
+        query: c.request.query,
+        body: c.request.requestBody,
+        koa,
+        get auth(): AuthContext {
+          if (!auth) throw unauthorized();
+          return auth;
+        },
+      } as unknown as HandlerRequest<OperationId>;
+      return handler(req, svc);
+    });
+  }
+
+  await api.init();
+  return api;
+}
+
+export function definitionOf(api: OpenAPIBackend): Document {
+  return api.definition;
+}

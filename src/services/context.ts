@@ -1,0 +1,46 @@
+import type { Logger } from 'pino';
+import type { Config } from '../config';
+import type { DB, DialectName } from '../db/database';
+import type { ApiKey, Organization, Plan, User } from '../domain';
+import type { CredentialBox } from './credential-box';
+import type { TokenService } from './tokens';
+import { TtlCache } from './ttl-cache';
+
+/** Short-lived lookups on the authentication path; see TtlCache for why they may be stale for up to the TTL. */
+export interface AuthCaches {
+  users: TtlCache<User | null>;
+  orgs: TtlCache<Organization | null>;
+  plans: TtlCache<Plan | null>;
+  apiKeys: TtlCache<ApiKey | null>;
+}
+
+/** Everything a service needs, built once per app instance (no module-level state). */
+export interface ServiceContext {
+  db: DB;
+  dialect: DialectName;
+  config: Config;
+  log: Logger;
+  box: CredentialBox;
+  tokens: TokenService;
+  caches: AuthCaches;
+  /** Identifies this server process, e.g. for calls it carries. */
+  instanceId: string;
+}
+
+export function createAuthCaches(ttlMs: number): AuthCaches {
+  return {
+    users: new TtlCache(ttlMs),
+    orgs: new TtlCache(ttlMs),
+    plans: new TtlCache(ttlMs),
+    apiKeys: new TtlCache(ttlMs),
+  };
+}
+
+/** The caller of an authenticated request. */
+export interface AuthContext {
+  org: Organization;
+  plan: Plan;
+  /** The signed-in user, or the creator of the API key (null if that user is gone). */
+  user: User | null;
+  apiKey: ApiKey | null;
+}

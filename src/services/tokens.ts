@@ -1,0 +1,53 @@
+import jwt from 'jsonwebtoken';
+
+/**
+ * HS256 tokens, algorithm pinned on both sides. Session tokens (`typ: session`) authenticate dashboard users;
+ * stream tokens (`typ: stream`) let one media stream attach to one reserved call.
+ */
+export interface SessionClaims {
+  userId: string;
+  orgId: string;
+}
+
+export interface StreamClaims {
+  callId: string;
+  orgId: string;
+}
+
+export interface TokenService {
+  signSession(claims: SessionClaims): string;
+  verifySession(token: string): SessionClaims | null;
+  signStream(claims: StreamClaims, ttlSec: number): string;
+  verifyStream(token: string): StreamClaims | null;
+}
+
+const ALGORITHM = 'HS256' as const;
+
+export function createTokenService(secret: string, sessionTtlSec: number): TokenService {
+  const verify = (token: string, typ: string): jwt.JwtPayload | null => {
+    try {
+      const payload = jwt.verify(token, secret, { algorithms: [ALGORITHM] });
+      return typeof payload === 'object' && payload.typ === typ ? payload : null;
+    } catch {
+      return null;
+    }
+  };
+  return {
+    signSession: ({ userId, orgId }) =>
+      jwt.sign({ typ: 'session', org: orgId }, secret, { algorithm: ALGORITHM, subject: userId, expiresIn: sessionTtlSec }),
+    verifySession: (token) => {
+      const payload = verify(token, 'session');
+      return payload && typeof payload.sub === 'string' && typeof payload.org === 'string'
+        ? { userId: payload.sub, orgId: payload.org }
+        : null;
+    },
+    signStream: ({ callId, orgId }, ttlSec) =>
+      jwt.sign({ typ: 'stream', org: orgId }, secret, { algorithm: ALGORITHM, subject: callId, expiresIn: ttlSec }),
+    verifyStream: (token) => {
+      const payload = verify(token, 'stream');
+      return payload && typeof payload.sub === 'string' && typeof payload.org === 'string'
+        ? { callId: payload.sub, orgId: payload.org }
+        : null;
+    },
+  };
+}
