@@ -1,0 +1,19 @@
+import { defineConfig } from 'vitest/config';
+
+// Suites that touch the database run twice, once per dialect; the rest run once.
+const DATABASE_SUITES = ['test/api/**/*.test.ts', 'test/db/**/*.test.ts', 'test/calls/**/*.test.ts', 'test/web/**/*.test.ts'];
+
+export default defineConfig({
+  test: {
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts', 'test/providers/**/*.test.ts', 'test/voice/**/*.test.ts'] },
+      },
+      { extends: true, test: { name: 'sqlite', include: DATABASE_SUITES, env: { VOICEX_TEST_DB: 'sqlite' } } },
+      { extends: true, test: { name: 'postgres', include: DATABASE_SUITES, env: { VOICEX_TEST_DB: 'postgres' } } },
+    ],
+  },
+});
