@@ -22,6 +22,18 @@ export interface Config {
   validateResponses: boolean;
   /** How long auth lookups (org status, plan, API keys) may be served from memory. */
   authCacheMs: number;
+  calls: {
+    /** How often a process marks the calls it carries as alive. */
+    heartbeatMs: number;
+    /** A call whose heartbeat is older than this lost its process (crash, kill -9) and is closed as failed. */
+    staleMs: number;
+    /** A reserved slot whose media stream has not connected after this is released. */
+    connectTimeoutMs: number;
+    /** Lifetime of the signed token a media stream presents. */
+    streamTokenTtlSec: number;
+    /** On SIGTERM, how long active calls may go on before they are ended. */
+    shutdownGraceMs: number;
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -41,6 +53,13 @@ function parsePort(value: string | undefined, fallback: number): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ConfigError(`PORT must be 0-65535, got "${value}"`);
   return port;
+}
+
+function parseMs(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 1) throw new ConfigError(`${name} must be a positive whole number, got "${value}"`);
+  return ms;
 }
 
 function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
@@ -125,5 +144,12 @@ export function parseConfig(env: Env): Config {
     providerAllowPrivateUrls: parseBoolean('PROVIDER_ALLOW_PRIVATE_URLS', env.PROVIDER_ALLOW_PRIVATE_URLS, !production),
     validateResponses: !production,
     authCacheMs: 1000,
+    calls: {
+      heartbeatMs: parseMs('CALL_HEARTBEAT_MS', env.CALL_HEARTBEAT_MS, 5000),
+      staleMs: parseMs('CALL_STALE_MS', env.CALL_STALE_MS, 20_000),
+      connectTimeoutMs: parseMs('CALL_CONNECT_TIMEOUT_MS', env.CALL_CONNECT_TIMEOUT_MS, 30_000),
+      streamTokenTtlSec: 60,
+      shutdownGraceMs: parseMs('SHUTDOWN_GRACE_MS', env.SHUTDOWN_GRACE_MS, 30_000),
+    },
   };
 }

@@ -1,0 +1,40 @@
+import type { WebSocket } from 'ws';
+import type { CallerLink } from '../types';
+import { clearMessage, markMessage, mediaMessage } from './protocol';
+
+/**
+ * The agent's voice towards Twilio. A peer that stops reading must not grow our memory: past
+ * `maxBufferedBytes` of unsent data the link gives up and reports it, and the call ends.
+ */
+export class TwilioLink implements CallerLink {
+  private overflowed = false;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly streamSid: string,
+    private readonly onOverflow: () => void,
+    private readonly maxBufferedBytes = 1 << 20,
+  ) {}
+
+  sendAudio(frame: Buffer): void {
+    this.send(mediaMessage(this.streamSid, frame));
+  }
+
+  sendMark(name: string): void {
+    this.send(markMessage(this.streamSid, name));
+  }
+
+  clearAudio(): void {
+    this.send(clearMessage(this.streamSid));
+  }
+
+  private send(text: string): void {
+    if (this.overflowed || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > this.maxBufferedBytes) {
+      this.overflowed = true;
+      this.onOverflow();
+      return;
+    }
+    this.ws.send(text);
+  }
+}
