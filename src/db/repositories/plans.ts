@@ -57,6 +57,10 @@ export async function insertPlan(db: DB, plan: PlanInput): Promise<Plan> {
   return toPlan(row);
 }
 
+export async function anyPlanExists(db: DB): Promise<boolean> {
+  return (await db.selectFrom('plans').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
 /** Inserts the plan, or leaves an existing plan of that slug untouched (admins may have edited it). */
 export async function insertPlanIfMissing(db: DB, plan: PlanInput): Promise<void> {
   const now = nowIso();
