@@ -73,6 +73,19 @@ export async function updatePlan(db: DB, slug: string, changes: Partial<PlanInpu
   return findPlanBySlug(db, slug);
 }
 
+/**
+ * Serializes changes that depend on who is on a plan (assigning a custom plan, deleting): the row lock lasts
+ * until the transaction ends (Postgres), and the write takes SQLite's database lock. False if there is no such plan.
+ */
+export async function lockPlan(db: DB, slug: string): Promise<boolean> {
+  const result = await db
+    .updateTable('plans')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
+}
+
 export async function deletePlan(db: DB, slug: string): Promise<boolean> {
   const result = await db.deleteFrom('plans').where('slug', '=', slug).executeTakeFirst();
   return Number(result.numDeletedRows) > 0;
