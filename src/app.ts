@@ -27,7 +27,7 @@ export interface AppOptions {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.logger ?? createLogger(config.logLevel);
   const database = openDatabase(config.databaseUrl);
-  await migrateToLatest(database.db);
+  await migrateToLatest(database.db, database.dialect);
   await seedDatabase(database.db);
 
   const svc = createServiceContext(config, log, database);
