@@ -571,7 +571,8 @@ export interface paths {
         /**
          * Activate, suspend or re-plan an organization
          * @description Sets the status (`pending`, `active`, `suspended`) and/or the plan. Suspension blocks the organization's
-         *     tokens, API keys, webhooks and streams at once. A custom plan can be assigned to one organization only.
+         *     tokens, API keys, webhooks and streams at once. An unknown `planSlug` answers `400`. A custom plan can be
+         *     assigned to one organization only: `409` while another organization is on it.
          */
         patch: operations["updateOrganizationById"];
         trace?: never;
@@ -591,7 +592,8 @@ export interface paths {
         put?: never;
         /**
          * Create a plan
-         * @description Creates a public or custom plan.
+         * @description Creates a public or custom plan. Every model must name a catalog provider of its list's category (else
+         *     `400`, see `ModelRef`); a slug already taken answers `409`.
          */
         post: operations["createPlan"];
         delete?: never;
@@ -615,14 +617,15 @@ export interface paths {
         post?: never;
         /**
          * Delete a plan
-         * @description Answers `409` while any organization is on the plan.
+         * @description Answers `409` while any organization is on the plan. Built-in plans can be deleted too once unused.
          */
         delete: operations["deletePlan"];
         options?: never;
         head?: never;
         /**
          * Update a plan
-         * @description Partial update; agent statuses of organizations on the plan follow at once.
+         * @description Partial update (the slug cannot change); agent statuses of organizations on the plan follow at once. Models
+         *     are checked as on creation. Marking the plan `custom` while several organizations are on it answers `409`.
          */
         patch: operations["updatePlan"];
         trace?: never;
@@ -961,7 +964,8 @@ export interface components {
             maxMonthlyMinutes: number;
         };
         /**
-         * @description A model as `providerKey/modelId`.
+         * @description A model as `providerKey/modelId`. In a plan, `providerKey` must be a catalog provider of the list's category;
+         *     `modelId` may be one the catalog does not list (a self-hosted or newer model served by a provider).
          * @example groq/llama-3.3-70b-versatile
          */
         ModelRef: string;

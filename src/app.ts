@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -10,9 +9,7 @@ import { handlers } from './handlers';
 import { createOpenApiBackend } from './http/openapi';
 import { createHttpApp } from './http/server';
 import { createLogger } from './logger';
-import { createAuthCaches, type ServiceContext } from './services/context';
-import { createCredentialBox } from './services/credential-box';
-import { createTokenService } from './services/tokens';
+import { createServiceContext, type ServiceContext } from './services/context';
 
 export interface App {
   svc: ServiceContext;
@@ -30,19 +27,10 @@ export interface AppOptions {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const log = options.logger ?? createLogger(config.logLevel);
   const database = openDatabase(config.databaseUrl);
-  await migrateToLatest(database.db);
+  await migrateToLatest(database.db, database.dialect);
   await seedDatabase(database.db);
 
-  const svc: ServiceContext = {
-    db: database.db,
-    dialect: database.dialect,
-    config,
-    log,
-    box: createCredentialBox(config.encryptionKey),
-    tokens: createTokenService(config.jwtSecret, config.jwtTtlSec),
-    caches: createAuthCaches(config.authCacheMs),
-    instanceId: randomBytes(6).toString('hex'),
-  };
+  const svc = createServiceContext(config, log, database);
 
   const api = await createOpenApiBackend(svc, handlers);
   const koa = createHttpApp(svc, api);

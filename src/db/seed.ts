@@ -1,7 +1,7 @@
 import { PROVIDER_CATALOG } from '../providers/catalog';
 import type { DB } from './database';
 import { upsertCatalogEntry } from './repositories/catalog';
-import { insertPlanIfMissing, type PlanInput } from './repositories/plans';
+import { anyPlanExists, insertPlanIfMissing, type PlanInput } from './repositories/plans';
 
 const ALL_MODELS = (category: 'llm' | 'tts' | 'stt') =>
   PROVIDER_CATALOG.filter((e) => e.category === category).flatMap((e) => e.models.map((m) => `${e.providerKey}/${m.modelId}`));
@@ -62,8 +62,15 @@ export const DEFAULT_PLANS: PlanInput[] = [
   },
 ];
 
-/** Idempotent: safe at every start and from several processes at once. */
+/**
+ * Idempotent: safe at every start and from several processes at once. Plans are seeded into an empty table only,
+ * so a default plan the platform admin deleted stays deleted after a restart.
+ */
 export async function seedDatabase(db: DB): Promise<void> {
   for (const entry of PROVIDER_CATALOG) await upsertCatalogEntry(db, entry);
-  for (const plan of DEFAULT_PLANS) await insertPlanIfMissing(db, plan);
+  if (await anyPlanExists(db)) return;
+  // All or none, so a start that dies half-way does not leave a partial set that later starts would keep.
+  await db.transaction().execute(async (trx) => {
+    for (const plan of DEFAULT_PLANS) await insertPlanIfMissing(trx, plan);
+  });
 }

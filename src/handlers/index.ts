@@ -1,5 +1,6 @@
 import type { HandlerMap, OperationId } from '../http/handler-types';
 import { AppError } from '../errors';
+import { adminHandlers } from './admin';
 import { authHandlers } from './auth';
 import { planHandlers } from './plans';
 import { setupHandlers } from './setup';
@@ -16,16 +17,15 @@ const pending = (ids: OperationId[]) =>
     ]),
   );
 
-const implemented = { ...systemHandlers, ...planHandlers, ...setupHandlers, ...authHandlers };
+const implemented = { ...systemHandlers, ...planHandlers, ...setupHandlers, ...authHandlers, ...adminHandlers };
 
 export const handlers = {
   ...(pending([
     'getOrganization', 'updateOrganization', 'getDashboardStats', 'getCurrentPlan', 'searchModels',
     'listAgents', 'createAgent', 'getAgent', 'updateAgent', 'deleteAgent', 'listCalls', 'countCalls', 'getCall',
     'getUsage', 'listApiKeys', 'createApiKey', 'revokeApiKey', 'listProviderRegistry', 'listProviders',
-    'createProvider', 'getProvider', 'updateProvider', 'deleteProvider', 'listOrganizations', 'getOrganizationById',
-    'updateOrganizationById', 'listAllPlans', 'createPlan', 'updatePlan', 'deletePlan', 'listGlobalProviders',
-    'createGlobalProvider', 'getGlobalProvider', 'updateGlobalProvider', 'deleteGlobalProvider',
+    'createProvider', 'getProvider', 'updateProvider', 'deleteProvider', 'listGlobalProviders', 'createGlobalProvider',
+    'getGlobalProvider', 'updateGlobalProvider', 'deleteGlobalProvider',
     'handleIncomingCall', 'handleCallStatus', 'createVoiceSession',
   ]) as unknown as HandlerMap),
   ...implemented,

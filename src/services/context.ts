@@ -1,9 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
-import type { DB, DialectName } from '../db/database';
+import type { DatabaseHandle, DB, DialectName } from '../db/database';
 import type { ApiKey, Organization, Plan, User } from '../domain';
-import type { CredentialBox } from './credential-box';
-import type { TokenService } from './tokens';
+import { createCredentialBox, type CredentialBox } from './credential-box';
+import { createTokenService, type TokenService } from './tokens';
 import { TtlCache } from './ttl-cache';
 
 /** Short-lived lookups on the authentication path; see TtlCache for why they may be stale for up to the TTL. */
@@ -33,6 +34,23 @@ export function createAuthCaches(ttlMs: number): AuthCaches {
     orgs: new TtlCache(ttlMs),
     plans: new TtlCache(ttlMs),
     apiKeys: new TtlCache(ttlMs),
+  };
+}
+
+/**
+ * The one way to build a ServiceContext, shared by the HTTP app and the operator CLI so both run the same
+ * services over the same secrets. The database must already be migrated.
+ */
+export function createServiceContext(config: Config, log: Logger, database: DatabaseHandle): ServiceContext {
+  return {
+    db: database.db,
+    dialect: database.dialect,
+    config,
+    log,
+    box: createCredentialBox(config.encryptionKey),
+    tokens: createTokenService(config.jwtSecret, config.jwtTtlSec),
+    caches: createAuthCaches(config.authCacheMs),
+    instanceId: randomBytes(6).toString('hex'),
   };
 }
 

@@ -13,7 +13,7 @@ beforeAll(async () => {
   const fresh = await freshDatabaseUrl();
   drop = fresh.drop;
   handle = openDatabase(fresh.url);
-  await migrateToLatest(handle.db);
+  await migrateToLatest(handle.db, handle.dialect);
   await seedDatabase(handle.db);
   await seedDatabase(handle.db); // idempotent
 });

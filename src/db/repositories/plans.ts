@@ -57,6 +57,10 @@ export async function insertPlan(db: DB, plan: PlanInput): Promise<Plan> {
   return toPlan(row);
 }
 
+export async function anyPlanExists(db: DB): Promise<boolean> {
+  return (await db.selectFrom('plans').select('id').limit(1).executeTakeFirst()) !== undefined;
+}
+
 /** Inserts the plan, or leaves an existing plan of that slug untouched (admins may have edited it). */
 export async function insertPlanIfMissing(db: DB, plan: PlanInput): Promise<void> {
   const now = nowIso();
@@ -67,6 +71,19 @@ export async function insertPlanIfMissing(db: DB, plan: PlanInput): Promise<void
 export async function updatePlan(db: DB, slug: string, changes: Partial<PlanInput>): Promise<Plan | undefined> {
   await db.updateTable('plans').set({ ...toRow(changes), updated_at: nowIso() }).where('slug', '=', slug).execute();
   return findPlanBySlug(db, slug);
+}
+
+/**
+ * Serializes changes that depend on who is on a plan (assigning a custom plan, deleting): the row lock lasts
+ * until the transaction ends (Postgres), and the write takes SQLite's database lock. False if there is no such plan.
+ */
+export async function lockPlan(db: DB, slug: string): Promise<boolean> {
+  const result = await db
+    .updateTable('plans')
+    .set((eb) => ({ updated_at: eb.ref('updated_at') }))
+    .where('slug', '=', slug)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export async function deletePlan(db: DB, slug: string): Promise<boolean> {

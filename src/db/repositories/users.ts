@@ -46,6 +46,12 @@ export async function findUserByEmail(db: DB, email: string): Promise<User | und
   return row && toUser(row);
 }
 
+export async function listUsersOfOrganizations(db: DB, orgIds: string[]): Promise<User[]> {
+  if (orgIds.length === 0) return [];
+  const rows = await db.selectFrom('users').selectAll().where('org_id', 'in', orgIds).orderBy('created_at').execute();
+  return rows.map(toUser);
+}
+
 export async function superadminExists(db: DB): Promise<boolean> {
   const row = await db.selectFrom('users').select('id').where('role', '=', 'superadmin').executeTakeFirst();
   return row !== undefined;
