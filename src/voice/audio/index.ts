@@ -7,3 +7,4 @@ export type { WavAudio, WavEncoding } from './wav';
 export { generateSilence, generateTone, mulawSilence, mulawTone, sampleCountFor } from './tone';
 export type { ToneOptions } from './tone';
 export { goertzelPower, rms, zeroCrossingFrequency } from './analysis';
+export { MulawEncoderStream } from './mulaw-encoder-stream';
