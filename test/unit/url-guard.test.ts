@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UnsafeProviderUrlError, assertSafeProviderUrl, refusedAddressReason } from '../../src/providers/url-guard';
+import { UnsafeProviderUrlError, assertSafeProviderUrl, guardedLookup, refusedAddressReason } from '../../src/providers/url-guard';
 
 describe('refusedAddressReason', () => {
   it.each([
@@ -70,5 +70,25 @@ describe('assertSafeProviderUrl', () => {
   it('lets private addresses through when the operator allows them', async () => {
     await expect(assertSafeProviderUrl('http://127.0.0.1:11434/v1', { allowPrivateNetwork: true })).resolves.toBeInstanceOf(URL);
     await expect(assertSafeProviderUrl('http://10.0.0.5/v1', { allowPrivateNetwork: true })).resolves.toBeInstanceOf(URL);
+  });
+});
+
+describe('guardedLookup (connect-time check)', () => {
+  const lookupOnce = (host: string, options: Parameters<typeof guardedLookup>[1]) =>
+    new Promise<{ error: NodeJS.ErrnoException | null; address: unknown; family?: number }>((resolve) =>
+      guardedLookup(host, options, (error, address, family) => resolve({ error, address, family })),
+    );
+
+  it('refuses a host that resolves to loopback, in both callback shapes', async () => {
+    for (const options of [{ all: true as const }, {}, 4, undefined]) {
+      const { error } = await lookupOnce('localhost', options);
+      expect(error).toBeInstanceOf(UnsafeProviderUrlError);
+      expect(error?.code).toBe('EPROVIDERADDRESS');
+    }
+  });
+
+  it('answers literal public addresses in the shape that was asked for', async () => {
+    expect(await lookupOnce('8.8.8.8', {})).toMatchObject({ error: null, address: '8.8.8.8', family: 4 });
+    expect(await lookupOnce('8.8.8.8', { all: true })).toMatchObject({ error: null, address: [{ address: '8.8.8.8', family: 4 }] });
   });
 });
