@@ -1,0 +1,378 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { MULAW_SILENCE } from '../../src/voice/audio';
+import { stockPhrases } from '../../src/voice/conversation/phrases';
+import { defaultChatReply } from '../fakes/openai-chat';
+import { agentSettings, Call, sleep, until, Vendors } from './harness';
+
+const phrases = stockPhrases('en-US');
+const vendors = new Vendors();
+let call: Call | null = null;
+
+beforeAll(() => vendors.start());
+afterAll(() => vendors.close());
+beforeEach(() => vendors.reset());
+afterEach(async () => {
+  await call?.end();
+  call = null;
+});
+
+/** The frames the fake TTS answers for `text`, padded to whole frames the way the engine must send them. */
+function framesFor(text: string): Buffer {
+  const audio = vendors.tts.audioFor(text);
+  const padded = Buffer.alloc(Math.ceil(audio.length / 160) * 160, MULAW_SILENCE);
+  audio.copy(padded);
+  return padded;
+}
+
+function startCall(settings = agentSettings()): Call {
+  call = new Call(vendors, settings);
+  return call;
+}
+
+/** Waits until the agent has said `text` to the end (its mark went out). */
+async function spoken(c: Call, count: number, timeoutMs = 8000): Promise<void> {
+  await until(() => c.link.count('mark') >= count, timeoutMs, `${count} marks`);
+}
+
+describe('Conversation end to end (real adapters, fake vendors)', () => {
+  it('speaks the greeting first: 160-byte frames, then a mark', async () => {
+    const c = startCall();
+    await c.start();
+    await spoken(c, 1);
+    const { events } = c.link;
+    expect(events[0]!.type).toBe('audio');
+    const markIndex = events.findIndex((e) => e.type === 'mark');
+    expect(events[markIndex]).toMatchObject({ type: 'mark', name: 'utt-1' });
+    const greetingFrames = events.slice(0, markIndex);
+    expect(greetingFrames.every((e) => e.type === 'audio' && e.frame.length === 160)).toBe(true);
+    expect(Buffer.concat(greetingFrames.map((e) => (e.type === 'audio' ? e.frame : Buffer.alloc(0))))).toEqual(
+      framesFor('Hello, Luigi’s here.'),
+    );
+    expect(vendors.ttsTexts).toEqual(['Hello, Luigi’s here.']);
+    // Paced at real time: the greeting took about as long to send as it lasts.
+    const first = events[0]!.at;
+    const last = greetingFrames[greetingFrames.length - 1]!.at;
+    expect(last - first).toBeGreaterThanOrEqual((greetingFrames.length - 5) * 20);
+    const stt = vendors.stt.connections[0]!;
+    expect(stt.query).toMatchObject({ endpointing: '200', utterance_end_ms: '1000', language: 'en-US', encoding: 'mulaw' });
+  }, 15_000);
+
+  it('answers a caller turn: the LLM sees the prompt with guardrails, the reply is spoken sentence by sentence while it streams', async () => {
+    const reply = 'Of course, a table for two. What time would you like? We open at six.';
+    vendors.llm.configure({ reply: () => reply, pauseAfterTokens: 8 });
+    const c = startCall();
+    await c.start();
+    await spoken(c, 1);
+    vendors.stt.say('I need a table for two');
+    c.caller.speak(600);
+    await until(() => vendors.llm.requests.length === 1, 5000, 'LLM request');
+    const body = vendors.llm.requests[0]!.body as { messages: { role: string; content: string }[]; temperature: number };
+    expect(body.temperature).toBe(0.3);
+    const [system, ...rest] = body.messages;
+    expect(system!.role).toBe('system');
+    expect(system!.content.startsWith('You are the host of Luigi’s restaurant.')).toBe(true);
+    expect(system!.content).toContain('warm and brief');
+    expect(system!.content).toContain('(en-US)');
+    expect(system!.content.trimEnd().endsWith('Never discuss politics.')).toBe(true);
+    expect(rest).toEqual([
+      { role: 'assistant', content: 'Hello, Luigi’s here.' },
+      { role: 'user', content: 'I need a table for two' },
+    ]);
+
+    // The LLM is held after 8 tokens: the first sentence must already be with TTS and playing.
+    await until(() => vendors.ttsTexts.length === 2, 5000, 'first sentence at TTS');
+    expect(vendors.ttsTexts[1]).toBe('Of course, a table for two.');
+    await until(() => c.link.count('audio') > framesFor('Hello, Luigi’s here.').length / 160, 5000, 'answer audio');
+    expect(vendors.llm.requests[0]!.completed).toBe(false);
+    vendors.llm.resume();
+
+    await spoken(c, 4);
+    expect(vendors.ttsTexts.slice(1)).toEqual(['Of course, a table for two.', 'What time would you like?', 'We open at six.']);
+    // Audio arrives in order: greeting, then each sentence, each followed by its mark.
+    const expected = Buffer.concat([
+      framesFor('Hello, Luigi’s here.'),
+      framesFor('Of course, a table for two.'),
+      framesFor('What time would you like?'),
+      framesFor('We open at six.'),
+    ]);
+    expect(c.link.audio.equals(expected)).toBe(true);
+    expect(c.link.events.filter((e) => e.type === 'mark').map((e) => (e.type === 'mark' ? e.name : ''))).toEqual([
+      'utt-1',
+      'utt-2',
+      'utt-3',
+      'utt-4',
+    ]);
+    await sleep(300);
+    const result = await c.end();
+    expect(result.transcript.map(({ role, text }) => ({ role, text }))).toEqual([
+      { role: 'assistant', text: 'Hello, Luigi’s here.' },
+      { role: 'user', text: 'I need a table for two' },
+      { role: 'assistant', text: reply },
+    ]);
+    expect(result.metrics.turnCount).toBe(1);
+    expect(result.metrics.totalTokens).toBe(Vendors.billedTokens(vendors.llm.requests[0]!, reply));
+    expect(result.usage.llmTokens).toBe(result.metrics.totalTokens);
+    expect(result.metrics.ttsChars).toBe(vendors.ttsTexts.join('').length);
+    expect(result.usage.ttsChars).toBe(result.metrics.ttsChars);
+    expect(result.usage.sttSeconds).toBeCloseTo(vendors.stt.connections[0]!.audioBytes / 8000, 3);
+    const [turn] = result.turns;
+    expect(turn).toBeDefined();
+    expect(turn!.sttMs).toBeGreaterThanOrEqual(150);
+    expect(turn!.llmFirstTokenMs).not.toBeNull();
+    expect(turn!.ttsFirstByteMs).not.toBeNull();
+    expect(turn!.totalMs).toBeGreaterThanOrEqual(turn!.sttMs!);
+    expect(result.metrics.ttfbMs).toBe(turn!.totalMs);
+    expect(result.metrics.avgLatencyMs).toBe(turn!.totalMs);
+    expect(result.metrics.interruptions).toBe(0);
+    expect(result.endReason).toBe('caller_hangup');
+  }, 20_000);
+
+  it('barge-in during a long reply: clear, an interruption, and only the heard part in transcript and history', async () => {
+    const long =
+      'Our menu has many dishes. We serve fresh pasta made every morning by our chef. ' +
+      'There is also a wide selection of pizzas from the wood fired oven. ' +
+      'For dessert you can choose tiramisu, panna cotta or gelato in six flavours.';
+    vendors.llm.configure({ reply: (messages) => (messages.length <= 3 ? long : 'Sure, go ahead.') });
+    const c = startCall(agentSettings({ thresholds: { interruptionSensitivity: 'medium' } }));
+    await c.start();
+    await spoken(c, 1);
+    vendors.stt.say('What is on the menu', 'Wait, I have a question');
+    c.caller.speak(500);
+    // Let the answer play for a while (its first sentence takes ~0.5 s, the whole ~4 s), then talk over it.
+    await until(() => c.link.count('mark') >= 2, 8000, 'first answer sentence');
+    await sleep(400);
+    const framesBefore = c.link.count('audio');
+    c.caller.speak(600);
+    await until(() => c.link.count('clear') === 1, 5000, 'clear');
+    const clearIndex = c.link.events.findIndex((e) => e.type === 'clear');
+    // The pacer stopped at once: at most the frames in flight went after the barge-in was decided.
+    await sleep(300);
+    const afterClear = c.link.events.slice(clearIndex + 1).filter((e) => e.type === 'audio').length;
+    expect(afterClear).toBe(0);
+    expect(c.link.count('audio')).toBeLessThan(framesBefore + 40);
+
+    // The caller's turn is answered, with the truncated reply in history.
+    await until(() => vendors.llm.requests.length === 2, 5000, 'second LLM request');
+    const messages = (vendors.llm.requests[1]!.body.messages as { role: string; content: string }[]).slice(1);
+    const heard = messages[2]!;
+    expect(heard.role).toBe('assistant');
+    expect(long.startsWith(heard.content)).toBe(true);
+    expect(heard.content.length).toBeLessThan(long.length);
+    expect(heard.content).toMatch(/^Our menu has many dishes\./u);
+    expect(messages[3]).toEqual({ role: 'user', content: 'Wait, I have a question' });
+    // The abandoned LLM stream or TTS requests were cut, not left running.
+    expect(vendors.ttsTexts).not.toContain('For dessert you can choose tiramisu, panna cotta or gelato in six flavours.');
+
+    await c.settled();
+    const result = await c.end();
+    expect(result.metrics.interruptions).toBe(1);
+    const entry = result.transcript.find((e) => e.role === 'assistant' && e.interrupted);
+    expect(entry).toBeDefined();
+    expect(entry!.text).toBe(heard.content);
+    // Cut at a word boundary of the original text.
+    expect([' ', undefined]).toContain(long[entry!.text.length]);
+    expect(result.transcript.map((e) => e.role)).toEqual(['assistant', 'user', 'assistant', 'user', 'assistant']);
+    expect(result.metrics.turnCount).toBe(2);
+  }, 25_000);
+
+  it('an LLM failure mid-call gets a spoken apology and the call goes on', async () => {
+    const c = startCall();
+    await c.start();
+    await spoken(c, 1);
+    vendors.llm.configure({ fault: { type: 'status', status: 500 } });
+    vendors.stt.say('Do you have parking');
+    c.caller.speak(500);
+    await until(() => vendors.ttsTexts.includes(phrases.apology), 6000, 'apology at TTS');
+    await spoken(c, 2);
+    expect(c.hangUps).toEqual([]);
+
+    vendors.llm.configure({ fault: undefined });
+    vendors.stt.say('Do you have parking');
+    await sleep(300);
+    c.caller.speak(500);
+    await until(() => vendors.llm.requests.length === 2, 6000, 'second LLM request');
+    await c.settled();
+    const result = await c.end();
+    expect(c.hangUps).toEqual([]);
+    const texts = result.transcript.map((e) => `${e.role}: ${e.text}`);
+    expect(texts).toEqual([
+      'assistant: Hello, Luigi’s here.',
+      `user: Do you have parking`,
+      `assistant: ${phrases.apology}`,
+      `user: Do you have parking`,
+      `assistant: ${defaultChatReply([{ role: 'user', content: 'Do you have parking' }])}`,
+    ]);
+    // Only the answered request was billed.
+    const expected = Vendors.billedTokens(vendors.llm.requests[1]!, defaultChatReply([{ role: 'user', content: 'Do you have parking' }]));
+    expect(result.metrics.totalTokens).toBe(expected);
+    expect(result.metrics.turnCount).toBe(1);
+    expect(result.turns).toHaveLength(2);
+    expect(result.turns[0]!.llmFirstTokenMs).toBeNull();
+    expect(result.turns[0]!.totalMs).not.toBeNull();
+  }, 25_000);
+
+  it('three provider failures in a row: a goodbye, then onHangUp(provider_error)', async () => {
+    const c = startCall();
+    await c.start();
+    await spoken(c, 1);
+    vendors.llm.configure({ fault: { type: 'status', status: 503 } });
+    for (let i = 0; i < 3; i++) {
+      vendors.stt.say(`question ${i + 1}`);
+      c.caller.speak(400);
+      await until(() => vendors.llm.requests.length === i + 1, 6000, `request ${i + 1}`);
+      if (i < 2) await until(() => vendors.ttsTexts.filter((t) => t === phrases.apology).length === i + 1, 6000);
+      await sleep(500);
+    }
+    await until(() => c.hangUps.length === 1, 8000, 'hang-up');
+    expect(c.hangUps).toEqual(['provider_error']);
+    expect(vendors.ttsTexts[vendors.ttsTexts.length - 1]).toBe(phrases.technicalGoodbye);
+    const result = await c.end('provider_error');
+    expect(result.endReason).toBe('provider_error');
+    expect(result.transcript[result.transcript.length - 1]!.text).toBe(phrases.technicalGoodbye);
+  }, 25_000);
+
+  it('a TTS failure ends the turn without a dead line or an apology, and the call goes on', async () => {
+    const c = startCall();
+    await c.start();
+    await spoken(c, 1);
+    vendors.tts.configure({ fault: { type: 'status', status: 500 } });
+    vendors.stt.say('Are you open on Sunday');
+    c.caller.speak(400);
+    await until(() => vendors.llm.requests.length === 1, 6000);
+    await until(() => vendors.tts.requests.length >= 2, 6000);
+    await sleep(500);
+    vendors.tts.configure({ fault: undefined });
+    vendors.stt.say('Are you open on Sunday');
+    c.caller.speak(400);
+    await until(() => vendors.llm.requests.length === 2, 6000, 'second LLM request');
+    await c.settled();
+    const result = await c.end();
+    expect(c.hangUps).toEqual([]);
+    expect(vendors.ttsTexts).not.toContain(phrases.apology);
+    expect(result.metrics.turnCount).toBe(1);
+    expect(result.transcript.filter((e) => e.role === 'user')).toHaveLength(2);
+  }, 25_000);
+
+  it('silence: a re-prompt after the idle period, then a goodbye and onHangUp(silence_timeout)', async () => {
+    // idleMs = silenceTimeoutMs x idleMultiple (1 in tests, floor 0).
+    const c = startCall(agentSettings({ thresholds: { silenceTimeoutMs: 600 } }));
+    const started = performance.now();
+    await c.start();
+    await until(() => vendors.ttsTexts.includes(phrases.stillThere), 5000, 're-prompt');
+    expect(performance.now() - started).toBeGreaterThanOrEqual(600);
+    await until(() => c.hangUps.length === 1, 8000, 'hang-up');
+    expect(c.hangUps).toEqual(['silence_timeout']);
+    expect(vendors.ttsTexts.slice(0, 2)).toEqual(['Hello, Luigi’s here.', phrases.stillThere]);
+    expect(vendors.ttsTexts.slice(2).join(' ')).toBe(phrases.silenceGoodbye);
+    // The goodbye was heard before the hang-up.
+    expect(c.link.count('mark')).toBe(vendors.ttsTexts.length);
+    expect(c.link.echoed).toBe(vendors.ttsTexts.length);
+    const result = await c.end('silence_timeout');
+    expect(result.transcript.map((e) => e.text)).toEqual(['Hello, Luigi’s here.', phrases.stillThere, phrases.silenceGoodbye]);
+    expect(result.metrics.turnCount).toBe(0);
+    expect(result.metrics.ttfbMs).toBeNull();
+  }, 20_000);
+
+  it('caller speech resets the idle count', async () => {
+    const c = startCall(agentSettings({ thresholds: { silenceTimeoutMs: 900 } }));
+    await c.start();
+    await until(() => vendors.ttsTexts.includes(phrases.stillThere), 5000, 're-prompt');
+    vendors.stt.say('Yes I am here');
+    c.caller.speak(400);
+    await until(() => vendors.llm.requests.length === 1, 5000);
+    await until(() => vendors.ttsTexts.filter((t) => t === phrases.stillThere).length === 2, 8000, 'second re-prompt');
+    expect(c.hangUps).toEqual([]);
+  }, 20_000);
+
+  it('max duration: a goodbye, then onHangUp(max_duration)', async () => {
+    const c = startCall(agentSettings({ thresholds: { maxCallDurationSec: 2 } }));
+    await c.start();
+    await spoken(c, 1);
+    await until(() => c.hangUps.length === 1, 8000, 'hang-up');
+    expect(c.hangUps).toEqual(['max_duration']);
+    expect(vendors.ttsTexts[0]).toBe('Hello, Luigi’s here.');
+    expect(vendors.ttsTexts.slice(1).join(' ')).toBe(phrases.timeLimitGoodbye);
+    const lastMark = c.link.events.filter((e) => e.type === 'mark').pop()!;
+    expect(lastMark).toMatchObject({ name: `utt-${vendors.ttsTexts.length}` });
+    expect(c.link.echoed).toBe(vendors.ttsTexts.length);
+    const result = await c.end('max_duration');
+    expect(result.endReason).toBe('max_duration');
+    expect(result.transcript.pop()).toMatchObject({ role: 'assistant', text: phrases.timeLimitGoodbye });
+  }, 15_000);
+
+  it('recovers from a dropped STT connection: reconnects and keeps answering', async () => {
+    const c = startCall();
+    await c.start();
+    await spoken(c, 1);
+    vendors.stt.dropAll(1011, 'NET-0000 internal error');
+    await until(() => vendors.stt.connections.length === 2, 5000, 'reconnect');
+    vendors.stt.say('Hello again');
+    c.caller.speak(400);
+    await until(() => vendors.llm.requests.length === 1, 6000, 'LLM request');
+    await spoken(c, 2);
+    const result = await c.end();
+    expect(c.hangUps).toEqual([]);
+    const billed = vendors.stt.connections.reduce((n, conn) => n + conn.audioBytes, 0) / 8000;
+    expect(result.usage.sttSeconds).toBeCloseTo(billed, 2);
+  }, 20_000);
+
+  it('keypad digits become a caller turn', async () => {
+    const c = startCall();
+    await c.start();
+    await spoken(c, 1);
+    for (const digit of ['4', '2', '#']) c.conversation.receiveDtmf(digit);
+    await until(() => vendors.llm.requests.length === 1, 5000);
+    const messages = vendors.llm.requests[0]!.body.messages as { role: string; content: string }[];
+    expect(messages[messages.length - 1]).toEqual({ role: 'user', content: '[keypad: 42#]' });
+    await spoken(c, 2);
+    const result = await c.end();
+    expect(result.turns[0]!.sttMs).toBeNull();
+  }, 15_000);
+
+  it('low sensitivity: a short backchannel does not cut the agent off and is answered after it finishes', async () => {
+    const reply = 'We have three rooms available this weekend. Two doubles and one suite with a view of the lake.';
+    vendors.llm.configure({ reply: (messages) => (messages.length <= 3 ? reply : 'Great.') });
+    const c = startCall(agentSettings({ thresholds: { interruptionSensitivity: 'low' } }));
+    await c.start();
+    await spoken(c, 1);
+    vendors.stt.say('Any rooms free', 'okay');
+    c.caller.speak(400);
+    await until(() => c.link.count('mark') >= 2, 8000, 'first sentence');
+    c.caller.speak(300);
+    await until(() => vendors.llm.requests.length === 2, 10_000, 'answer to the backchannel');
+    expect(c.link.count('clear')).toBe(0);
+    await c.settled();
+    const result = await c.end();
+    expect(result.metrics.interruptions).toBe(0);
+    expect(result.transcript.map((e) => `${e.role}: ${e.text}`)).toEqual([
+      'assistant: Hello, Luigi’s here.',
+      'user: Any rooms free',
+      `assistant: ${reply}`,
+      'user: okay',
+      'assistant: Great.',
+    ]);
+  }, 25_000);
+
+  it('end() is idempotent and stops all output', async () => {
+    vendors.llm.configure({ reply: () => 'A fairly long answer that keeps going. '.repeat(5).trim() });
+    const c = startCall();
+    await c.start();
+    vendors.stt.say('Tell me everything');
+    c.caller.speak(400);
+    await until(() => c.link.count('mark') >= 2, 8000);
+    const first = c.conversation.end('caller_hangup');
+    const second = c.conversation.end('error');
+    expect(second).toBe(first);
+    const result = await first;
+    expect(result.endReason).toBe('caller_hangup');
+    const sent = c.link.events.length;
+    await sleep(500);
+    expect(c.link.events.length).toBe(sent);
+    const last = result.transcript[result.transcript.length - 1]!;
+    expect(last.role).toBe('assistant');
+    expect(last.interrupted).toBe(true);
+    call = null;
+    c.caller.stop();
+    c.link.stop();
+  }, 15_000);
+});
