@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { MULAW_SILENCE } from '../../src/voice/audio';
 import { stockPhrases } from '../../src/voice/conversation/phrases';
 import { defaultChatReply } from '../fakes/openai-chat';
-import { agentSettings, Call, sleep, until, Vendors } from './harness';
+import { agentSettings, Call, sleep, TEST_TUNING, until, Vendors } from './harness';
 
 const phrases = stockPhrases('en-US');
 const vendors = new Vendors();
@@ -163,6 +163,7 @@ describe('Conversation end to end (real adapters, fake vendors)', () => {
     // The abandoned LLM stream or TTS requests were cut, not left running.
     expect(vendors.ttsTexts).not.toContain('For dessert you can choose tiramisu, panna cotta or gelato in six flavours.');
 
+    await until(() => vendors.tts.requests.some((r) => r.body.text === 'Sure, go ahead.' && r.completed), 5000);
     await c.settled();
     const result = await c.end();
     expect(result.metrics.interruptions).toBe(1);
@@ -374,5 +375,60 @@ describe('Conversation end to end (real adapters, fake vendors)', () => {
     call = null;
     c.caller.stop();
     c.link.stop();
+  }, 15_000);
+
+  it('an LLM that goes quiet mid-stream is cut off by the stall guard: what was said stays, then an apology', async () => {
+    vendors.llm.configure({ reply: () => 'Let me see. The kitchen closes at ten tonight.', pauseAfterTokens: 4 });
+    call = new Call(vendors, agentSettings(), { ...TEST_TUNING, llmStallMs: 600 });
+    const c = call;
+    await c.start();
+    await spoken(c, 1);
+    vendors.stt.say('When does the kitchen close');
+    c.caller.speak(400);
+    await until(() => vendors.ttsTexts.includes(phrases.apology), 6000, 'apology');
+    expect(vendors.ttsTexts).toContain('Let me see.');
+    await until(() => vendors.llm.requests[0]!.clientClosedEarly, 2000, 'LLM request aborted');
+    await until(() => vendors.tts.requests.some((r) => r.body.text === phrases.apology && r.completed), 3000);
+    await c.settled();
+    const result = await c.end();
+    expect(result.transcript[result.transcript.length - 1]).toMatchObject({
+      role: 'assistant',
+      text: `Let me see. ${phrases.apology}`,
+    });
+    expect(result.metrics.turnCount).toBe(1);
+    expect(result.metrics.totalTokens).toBe(0);
+    vendors.llm.resume();
+  }, 15_000);
+
+  it('a TTS stream that stalls is cut off and the call goes on', async () => {
+    call = new Call(vendors, agentSettings(), { ...TEST_TUNING, ttsStallMs: 500 });
+    const c = call;
+    await c.start();
+    await spoken(c, 1);
+    vendors.tts.configure({ pauseAfterChunks: 1 });
+    vendors.stt.say('Hello');
+    c.caller.speak(300);
+    await until(() => vendors.tts.requests.some((r) => r.clientClosedEarly), 6000, 'TTS request aborted');
+    vendors.tts.configure({ pauseAfterChunks: undefined });
+    vendors.tts.resume();
+    await c.settled();
+    const result = await c.end();
+    expect(c.hangUps).toEqual([]);
+    expect(vendors.ttsTexts).not.toContain(phrases.apology);
+    expect(result.transcript.filter((e) => e.role === 'user').map((e) => e.text)).toEqual(['Hello']);
+  }, 15_000);
+
+  it('keeps caller audio that arrives before speech recognition is connected', async () => {
+    const c = startCall(agentSettings({ persona: { greeting: '' } }));
+    vendors.stt.say('Hi there');
+    const starting = c.conversation.start();
+    c.caller.start();
+    c.caller.speak(400);
+    await starting;
+    await until(() => vendors.llm.requests.length === 1, 6000, 'LLM request');
+    await c.settled();
+    const result = await c.end();
+    expect(result.transcript[0]).toMatchObject({ role: 'user', text: 'Hi there' });
+    expect(vendors.stt.connections[0]!.audioBytes).toBeGreaterThanOrEqual(3200);
   }, 15_000);
 });

@@ -235,13 +235,33 @@ export class Call {
     this.caller.start();
   }
 
-  /** Waits until the agent is done talking: every mark echoed, no LLM stream open, the line quiet a while. */
+  /**
+   * Waits until the agent is done talking: every mark echoed, no LLM stream open, and nothing at all happening
+   * (no frame, mark, vendor request or response) for `quietMs`.
+   */
   async settled(quietMs = 300, timeoutMs = 10_000): Promise<void> {
+    const activity = (): string =>
+      [
+        this.link.events.length,
+        this.link.echoed,
+        ...this.vendors.llm.requests.map((r) => `${r.completed}${r.clientClosedEarly}`),
+        ...this.vendors.tts.requests.map((r) => `${r.bytesSent}${r.completed}${r.clientClosedEarly}`),
+      ].join();
+    let last = activity();
+    let lastChangeAt = performance.now();
     await until(
-      () =>
-        this.link.echoed === this.link.count('mark') &&
-        this.vendors.llm.requests.every((r) => r.completed || r.clientClosedEarly) &&
-        performance.now() - this.link.lastEventAt >= quietMs,
+      () => {
+        const now = activity();
+        if (now !== last) {
+          last = now;
+          lastChangeAt = performance.now();
+        }
+        return (
+          this.link.echoed === this.link.count('mark') &&
+          this.vendors.llm.requests.every((r) => r.completed || r.clientClosedEarly) &&
+          performance.now() - lastChangeAt >= quietMs
+        );
+      },
       timeoutMs,
       'agent settled',
     );

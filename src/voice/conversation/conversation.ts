@@ -30,6 +30,12 @@ interface CallerInput {
 }
 
 const MARK_NAME = /^utt-(\d+)$/u;
+/**
+ * Caller audio kept while no STT session is open (connecting at the start, reconnecting after a failure), so the
+ * first words of the call or those said during a reconnect are not lost: 2 s of 8 kHz mu-law.
+ */
+const MAX_UNSENT_AUDIO_BYTES = 16_000;
+const MULAW_BYTES_PER_SECOND = 8000;
 /** A SpeechStarted without a run of speech energy this long after it was noise; it stops gating barge-in. */
 const SPEECH_START_EXPIRY_MS = 1000;
 
@@ -70,6 +76,10 @@ export class Conversation {
   /** Events of an STT session that was replaced or dropped are ignored. */
   private sttGeneration = 0;
   private sttSecondsOfClosedSessions = 0;
+  /** Where the open STT session's audio starts in the call's caller audio (its offsets count from there). */
+  private sttStreamStartSec = 0;
+  private unsentAudio: Buffer[] = [];
+  private unsentBytes = 0;
   private reply: AgentReply | null = null;
   private replyTurn: TurnTimer | null = null;
   /** Caller turns that ended while the agent was speaking; answered when it has finished. */
@@ -118,10 +128,14 @@ export class Conversation {
     if (this.phase === 'created' || this.phase === 'ended') return;
     const now = this.now();
     const voiced = this.voice.observe(mulaw, now);
-    try {
-      this.stt?.sendAudio(mulaw);
-    } catch (error) {
-      this.sttFailed(this.sttGeneration, error);
+    if (this.stt) {
+      try {
+        this.stt.sendAudio(mulaw);
+      } catch (error) {
+        this.sttFailed(this.sttGeneration, error);
+      }
+    } else {
+      this.keepUnsent(mulaw);
     }
     if (this.speechStartedAt === null || this.phase !== 'live') return;
     const speechRunMs = this.voice.speechRunMs(now);
@@ -188,6 +202,9 @@ export class Conversation {
         return;
       }
       this.stt = session;
+      this.sttStreamStartSec = this.voice.receivedSeconds - this.unsentBytes / MULAW_BYTES_PER_SECOND;
+      for (const chunk of this.unsentAudio.splice(0)) session.sendAudio(chunk);
+      this.unsentBytes = 0;
     } catch (error) {
       this.sttFailed(generation, error);
     }
@@ -215,6 +232,14 @@ export class Conversation {
     if (this.recordFailure()) return;
     if (lostWords && !this.reply) this.speak('notice', this.phrases.missedThat, null);
     this.timers.set('sttRetry', 250 * this.consecutiveFailures, () => void this.openStt());
+  }
+
+  private keepUnsent(mulaw: Buffer): void {
+    this.unsentAudio.push(Buffer.from(mulaw));
+    this.unsentBytes += mulaw.length;
+    while (this.unsentBytes > MAX_UNSENT_AUDIO_BYTES && this.unsentAudio.length > 1) {
+      this.unsentBytes -= this.unsentAudio.shift()!.length;
+    }
   }
 
   private onTranscript(event: TranscriptEvent): void {
@@ -271,7 +296,8 @@ export class Conversation {
   private callerStoppedAt(turn: CompletedUserTurn, endedAt: number): number {
     const lastVoice = this.voice.lastVoiceAt;
     if (lastVoice !== null && lastVoice >= turn.startedAt - 500 && lastVoice <= endedAt) return lastVoice;
-    const reportedEnd = turn.speechEndOffsetSec === null ? null : this.voice.arrivalOf(turn.speechEndOffsetSec);
+    const reportedEnd =
+      turn.speechEndOffsetSec === null ? null : this.voice.arrivalOf(this.sttStreamStartSec + turn.speechEndOffsetSec);
     if (reportedEnd !== null && reportedEnd <= endedAt) return reportedEnd;
     return endedAt;
   }
@@ -564,6 +590,7 @@ export class Conversation {
     const session = this.stt;
     this.stt = null;
     this.sttGeneration++;
+    this.unsentAudio = [];
     if (session) {
       this.sttSecondsOfClosedSessions += session.audioSeconds;
       try {

@@ -38,13 +38,18 @@ export class VoiceActivity {
     return true;
   }
 
+  /** Seconds of caller audio received so far (the position the next chunk starts at). */
+  get receivedSeconds(): number {
+    return this.receivedBytes / MULAW_BYTES_PER_SECOND;
+  }
+
   /** How long the caller has been speaking without a real pause, 0 if they are not speaking now. */
   speechRunMs(now: number): number {
     if (this.lastVoiceAt === null || this.runStartedAt === null || now - this.lastVoiceAt > RUN_GAP_MS) return 0;
     return now - this.runStartedAt;
   }
 
-  /** When the audio at `offsetSec` into the stream reached us, if it is recent enough to be known. */
+  /** When the audio at `offsetSec` into the call's caller audio reached us, if it is recent enough to be known. */
   arrivalOf(offsetSec: number): number | null {
     if (this.offsetCount === 0) return null;
     const oldest = Math.max(0, this.offsetCount - OFFSET_HISTORY);
