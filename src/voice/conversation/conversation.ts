@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { LiveTranscription, SpeechToTextListener, TranscriptEvent } from '../../providers/types';
+import type { TranscriptEvent } from '../../providers/types';
 import type { ConversationDeps, ConversationResult, EndReason, TranscriptEntry } from '../types';
 import { AgentReply, type ReplyKind } from './agent-reply';
 import { streamAnswer, type AnswerOutcome } from './answer-stream';
@@ -10,6 +10,7 @@ import { FramePacer } from './frame-pacer';
 import { estimateFrames } from './heard-text';
 import { stockPhrases, type StockPhrases } from './phrases';
 import { SentenceChunker } from './sentence-chunker';
+import { SpeechInput } from './speech-input';
 import { buildSystemPrompt } from './system-prompt';
 import { TimerSet } from './timer-set';
 import { DEFAULT_TUNING, deriveTimings, type ConversationTimings, type ConversationTuning } from './timing';
@@ -30,12 +31,6 @@ interface CallerInput {
 }
 
 const MARK_NAME = /^utt-(\d+)$/u;
-/**
- * Caller audio kept while no STT session is open (connecting at the start, reconnecting after a failure), so the
- * first words of the call or those said during a reconnect are not lost: 2 s of 8 kHz mu-law.
- */
-const MAX_UNSENT_AUDIO_BYTES = 16_000;
-const MULAW_BYTES_PER_SECOND = 8000;
 /** A SpeechStarted without a run of speech energy this long after it was noise; it stops gating barge-in. */
 const SPEECH_START_EXPIRY_MS = 1000;
 
@@ -70,16 +65,9 @@ export class Conversation {
   private readonly voice = new VoiceActivity();
   /** Aborted at end: cancels an STT connection still being opened. */
   private readonly lifetime = new AbortController();
+  private readonly speech: SpeechInput;
 
   private phase: Phase = 'created';
-  private stt: LiveTranscription | null = null;
-  /** Events of an STT session that was replaced or dropped are ignored. */
-  private sttGeneration = 0;
-  private sttSecondsOfClosedSessions = 0;
-  /** Where the open STT session's audio starts in the call's caller audio (its offsets count from there). */
-  private sttStreamStartSec = 0;
-  private unsentAudio: Buffer[] = [];
-  private unsentBytes = 0;
   private reply: AgentReply | null = null;
   private replyTurn: TurnTimer | null = null;
   /** Caller turns that ended while the agent was speaking; answered when it has finished. */
@@ -107,6 +95,21 @@ export class Conversation {
       onMarkSent: (id, playEndsAt) => this.guard(() => this.reply?.markSent(id, playEndsAt)),
       onLinkError: (error) => this.log?.warn({ err: error }, 'caller link failed; agent audio stopped'),
     });
+    this.speech = new SpeechInput(
+      deps.stt,
+      {
+        language: deps.settings.persona.language,
+        endpointingMs: this.timings.endpointingMs,
+        utteranceEndMs: this.timings.utteranceEndMs,
+      },
+      {
+        onTranscript: (event) => this.guard(() => this.onTranscript(event)),
+        onSpeechStarted: () => this.guard(() => this.onSpeechStarted()),
+        onUtteranceEnd: () => this.guard(() => this.onUtteranceEnd()),
+        onLost: (error) => this.guard(() => this.sttLost(error)),
+      },
+      this.lifetime.signal,
+    );
   }
 
   /** Speaks the greeting and opens speech recognition (both at once); resolves once STT is open or given up on. */
@@ -120,7 +123,7 @@ export class Conversation {
     const greeting = this.deps.settings.persona.greeting.trim();
     if (greeting) this.speak('greeting', greeting, null);
     else this.armIdle();
-    await this.openStt();
+    await this.speech.connect();
   }
 
   /** Caller audio: 8 kHz mu-law, any chunk size. */
@@ -128,15 +131,7 @@ export class Conversation {
     if (this.phase === 'created' || this.phase === 'ended') return;
     const now = this.now();
     const voiced = this.voice.observe(mulaw, now);
-    if (this.stt) {
-      try {
-        this.stt.sendAudio(mulaw);
-      } catch (error) {
-        this.sttFailed(this.sttGeneration, error);
-      }
-    } else {
-      this.keepUnsent(mulaw);
-    }
+    this.speech.send(mulaw);
     if (this.speechStartedAt === null || this.phase !== 'live') return;
     const speechRunMs = this.voice.speechRunMs(now);
     if (voiced && speechRunMs >= this.tuning.sustainedSpeechMs) {
@@ -173,57 +168,8 @@ export class Conversation {
 
   // ---- speech recognition -------------------------------------------------------------------------------------
 
-  private async openStt(): Promise<void> {
-    const generation = ++this.sttGeneration;
-    const ifCurrent = (handler: () => void): void => {
-      if (generation === this.sttGeneration) this.guard(handler);
-    };
-    const listener: SpeechToTextListener = {
-      onTranscript: (event) => ifCurrent(() => this.onTranscript(event)),
-      onSpeechStarted: () => ifCurrent(() => this.onSpeechStarted()),
-      onUtteranceEnd: () => ifCurrent(() => this.onUtteranceEnd()),
-      onError: (error) => ifCurrent(() => this.sttFailed(generation, error)),
-      onClose: () =>
-        ifCurrent(() => this.sttFailed(generation, new Error('speech recognition closed the connection'))),
-    };
-    try {
-      const session = await this.deps.stt.start(
-        {
-          language: this.deps.settings.persona.language,
-          endpointingMs: this.timings.endpointingMs,
-          utteranceEndMs: this.timings.utteranceEndMs,
-          signal: this.lifetime.signal,
-        },
-        listener,
-      );
-      if (generation !== this.sttGeneration || this.phase === 'ended') {
-        this.sttSecondsOfClosedSessions += session.audioSeconds;
-        session.close();
-        return;
-      }
-      this.stt = session;
-      this.sttStreamStartSec = this.voice.receivedSeconds - this.unsentBytes / MULAW_BYTES_PER_SECOND;
-      for (const chunk of this.unsentAudio.splice(0)) session.sendAudio(chunk);
-      this.unsentBytes = 0;
-    } catch (error) {
-      this.sttFailed(generation, error);
-    }
-  }
-
   /** STT broke: the words in flight are lost; say so if the caller was talking, and reconnect. */
-  private sttFailed(generation: number, error: unknown): void {
-    if (generation !== this.sttGeneration || this.phase === 'ended') return;
-    this.sttGeneration++;
-    const session = this.stt;
-    this.stt = null;
-    if (session) {
-      this.sttSecondsOfClosedSessions += session.audioSeconds;
-      try {
-        session.close();
-      } catch {
-        // Already gone.
-      }
-    }
+  private sttLost(error: unknown): void {
     if (this.phase !== 'live') return;
     this.log?.warn({ err: error }, 'speech recognition failed');
     const lostWords = this.userTurn.hasWords;
@@ -231,15 +177,7 @@ export class Conversation {
     this.timers.clear('endpoint');
     if (this.recordFailure()) return;
     if (lostWords && !this.reply) this.speak('notice', this.phrases.missedThat, null);
-    this.timers.set('sttRetry', 250 * this.consecutiveFailures, () => void this.openStt());
-  }
-
-  private keepUnsent(mulaw: Buffer): void {
-    this.unsentAudio.push(Buffer.from(mulaw));
-    this.unsentBytes += mulaw.length;
-    while (this.unsentBytes > MAX_UNSENT_AUDIO_BYTES && this.unsentAudio.length > 1) {
-      this.unsentBytes -= this.unsentAudio.shift()!.length;
-    }
+    this.timers.set('sttRetry', 250 * this.consecutiveFailures, () => void this.speech.connect());
   }
 
   private onTranscript(event: TranscriptEvent): void {
@@ -297,7 +235,7 @@ export class Conversation {
     const lastVoice = this.voice.lastVoiceAt;
     if (lastVoice !== null && lastVoice >= turn.startedAt - 500 && lastVoice <= endedAt) return lastVoice;
     const reportedEnd =
-      turn.speechEndOffsetSec === null ? null : this.voice.arrivalOf(this.sttStreamStartSec + turn.speechEndOffsetSec);
+      turn.speechEndOffsetSec === null ? null : this.voice.arrivalOf(this.speech.streamStartSec + turn.speechEndOffsetSec);
     if (reportedEnd !== null && reportedEnd <= endedAt) return reportedEnd;
     return endedAt;
   }
@@ -587,19 +525,8 @@ export class Conversation {
     if (unanswered) {
       this.commitUser({ text: unanswered.text, startedAt: unanswered.startedAt, stoppedAt: now, endedAt: now });
     }
-    const session = this.stt;
-    this.stt = null;
-    this.sttGeneration++;
-    this.unsentAudio = [];
-    if (session) {
-      this.sttSecondsOfClosedSessions += session.audioSeconds;
-      try {
-        session.close();
-      } catch {
-        // Already gone.
-      }
-    }
-    return this.metrics.result(this.transcript, reason, this.sttSecondsOfClosedSessions);
+    this.speech.close();
+    return this.metrics.result(this.transcript, reason, this.speech.audioSeconds);
   }
 
   // ---- helpers -----------------------------------------------------------------------------------------------------

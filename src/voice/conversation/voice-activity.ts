@@ -38,11 +38,6 @@ export class VoiceActivity {
     return true;
   }
 
-  /** Seconds of caller audio received so far (the position the next chunk starts at). */
-  get receivedSeconds(): number {
-    return this.receivedBytes / MULAW_BYTES_PER_SECOND;
-  }
-
   /** How long the caller has been speaking without a real pause, 0 if they are not speaking now. */
   speechRunMs(now: number): number {
     if (this.lastVoiceAt === null || this.runStartedAt === null || now - this.lastVoiceAt > RUN_GAP_MS) return 0;
