@@ -140,4 +140,19 @@ describe('Conversation provider failures (real adapters, fake vendors)', () => {
     expect(vendors.ttsTexts).not.toContain(phrases.apology);
     expect(result.transcript.filter((e) => e.role === 'user').map((e) => e.text)).toEqual(['Hello']);
   }, 15_000);
+
+  it('an empty LLM answer is treated as a failure: the caller hears an apology, not silence', async () => {
+    vendors.llm.configure({ reply: () => '' });
+    const c = startCall();
+    await c.start();
+    await spoken(c, 1);
+    vendors.stt.say('Hello?');
+    c.caller.speak(300);
+    await until(() => vendors.ttsTexts.includes(phrases.apology), 6000, 'apology');
+    await until(() => vendors.tts.requests.some((r) => r.body.text === phrases.apology && r.completed), 3000);
+    await c.settled();
+    const result = await c.end();
+    expect(result.transcript[result.transcript.length - 1]).toMatchObject({ role: 'assistant', text: phrases.apology });
+    expect(result.metrics.turnCount).toBe(0);
+  }, 15_000);
 });

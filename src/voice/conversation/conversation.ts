@@ -328,8 +328,11 @@ export class Conversation {
 
   private answerEnded(reply: AgentReply, outcome: AnswerOutcome): void {
     if (reply !== this.reply || this.phase !== 'live') return;
-    if (outcome.status === 'failed') {
-      this.log?.warn({ err: outcome.error }, 'LLM failed');
+    // An answer with nothing to say (empty, or only emoji) would leave the caller in silence: a failure too.
+    const failed = outcome.status === 'failed' || (outcome.status === 'completed' && !reply.plannedText);
+    if (failed) {
+      const error = outcome.status === 'failed' ? outcome.error : new Error('the LLM answered with nothing to say');
+      this.log?.warn({ err: error }, 'LLM failed');
       reply.hadFailure = true;
       if (this.recordFailure()) return;
       reply.say(this.phrases.apology);
