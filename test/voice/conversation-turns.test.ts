@@ -219,4 +219,29 @@ describe('Conversation turns (real adapters, fake vendors)', () => {
     expect(result.transcript[0]).toMatchObject({ role: 'user', text: 'Hi there' });
     expect(vendors.stt.connections[0]!.audioBytes).toBeGreaterThanOrEqual(3200);
   }, 15_000);
+
+  it('high sensitivity: the first sign of speech (SpeechStarted) cuts the agent off', async () => {
+    const long = 'Let me tell you about our specials today. '.repeat(4).trim();
+    vendors.llm.configure({ reply: () => long });
+    const c = startCall(agentSettings({ thresholds: { interruptionSensitivity: 'high' } }));
+    await c.start();
+    // At high sensitivity even the greeting's last frames would be cut off: let it finish playing.
+    await c.settled();
+    vendors.stt.say('Tell me the specials', 'Stop');
+    c.caller.speak(300);
+    await until(() => c.link.count('mark') >= 2, 8000, 'first answer sentence');
+    const speechAt = performance.now();
+    c.caller.speak(100);
+    await until(() => c.link.count('clear') === 1, 3000, 'clear');
+    const clear = c.link.events.find((e) => e.type === 'clear')!;
+    // SpeechStarted comes with the first loud frames; no words or 300 ms of speech are waited for.
+    expect(clear.at - speechAt).toBeLessThan(250);
+    await c.settled();
+    const result = await c.end();
+    expect(result.metrics.interruptions).toBe(1);
+    const heard = result.transcript.find((e) => e.interrupted)!.text;
+    expect(heard).toMatch(/^Let me tell you about our specials/u);
+    expect(long.startsWith(heard)).toBe(true);
+    expect(heard.length).toBeLessThan(long.length / 2);
+  }, 15_000);
 });
