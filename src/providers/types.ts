@@ -13,6 +13,11 @@ export interface ProviderConnection {
   settings: Record<string, unknown>;
   /** Upper bound for connecting and for the first byte of an answer. */
   timeoutMs?: number;
+  /**
+   * Lets `settings.baseUrl` reach loopback and private addresses (self-hosted vendors, tests). Off by default: a
+   * tenant's URL is checked against them before and while connecting.
+   */
+  allowPrivateNetwork?: boolean;
 }
 
 export interface ChatMessage {

@@ -1,4 +1,6 @@
+import type { Logger } from 'pino';
 import type { LanguageModel, SpeechToText, TextToSpeech } from '../providers/types';
+import type { ConversationTuning } from './conversation/timing';
 
 /** The agent settings the pipeline honours, with every default already applied. */
 export interface VoiceAgentSettings {
@@ -83,4 +85,8 @@ export interface ConversationDeps {
   link: CallerLink;
   /** The conversation decided to end the call (silence, max duration, unrecoverable error). */
   onHangUp(reason: EndReason): void;
+  /** Engine constants (idle floor, stall timeouts, ...); production leaves them at their defaults. */
+  tuning?: Partial<ConversationTuning>;
+  /** Receives provider failures and other call events worth a line (never credentials or audio). */
+  logger?: Logger;
 }

@@ -1,0 +1,3 @@
+export { Conversation } from './conversation';
+export { DEFAULT_TUNING, deriveTimings } from './timing';
+export type { ConversationTimings, ConversationTuning } from './timing';
