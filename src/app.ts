@@ -7,9 +7,11 @@ import { openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { seedDatabase } from './db/seed';
 import { handlers } from './handlers';
+import { metricsRoute } from './http/metrics';
 import { createOpenApiBackend } from './http/openapi';
 import { createHttpApp } from './http/server';
 import { createLogger } from './logger';
+import { createMetrics } from './metrics';
 import { createAuthCaches, type ServiceContext } from './services/context';
 import { createCredentialBox } from './services/credential-box';
 import { createTokenService } from './services/tokens';
@@ -42,10 +44,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     tokens: createTokenService(config.jwtSecret, config.jwtTtlSec),
     caches: createAuthCaches(config.authCacheMs),
     instanceId: randomBytes(6).toString('hex'),
+    metrics: createMetrics(),
   };
 
   const api = await createOpenApiBackend(svc, handlers);
-  const koa = createHttpApp(svc, api);
+  const koa = createHttpApp(svc, api, [metricsRoute(svc.metrics, config.metricsToken)]);
   const server = createServer(koa.callback());
   server.keepAliveTimeout = 65_000;
 

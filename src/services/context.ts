@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { DB, DialectName } from '../db/database';
+import type { Metrics } from '../metrics';
 import type { ApiKey, Organization, Plan, User } from '../domain';
 import type { CredentialBox } from './credential-box';
 import type { TokenService } from './tokens';
@@ -25,6 +26,8 @@ export interface ServiceContext {
   caches: AuthCaches;
   /** Identifies this server process, e.g. for calls it carries. */
   instanceId: string;
+  /** This app's Prometheus series, served at /metrics; the call path observes active calls and latencies. */
+  metrics: Metrics;
 }
 
 export function createAuthCaches(ttlMs: number): AuthCaches {
