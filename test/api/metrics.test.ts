@@ -9,7 +9,8 @@ const METRICS_TOKEN = 'scrape-token-for-tests';
 let server: TestServer;
 let guarded: TestServer;
 beforeAll(async () => {
-  [server, guarded] = await Promise.all([startTestServer(), startTestServer({ METRICS_TOKEN })]);
+  server = await startTestServer();
+  guarded = await startTestServer({ METRICS_TOKEN });
 });
 afterAll(() => Promise.all([server?.stop(), guarded?.stop()]));
 
