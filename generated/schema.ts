@@ -1295,6 +1295,12 @@ export interface components {
         CallStatus: "active" | "completed" | "failed";
         /** @enum {string} */
         CallChannel: "phone" | "web";
+        /**
+         * @description Sentiment of the caller from the post-call analysis; null until analysed.
+         * @example positive
+         * @enum {string|null}
+         */
+        CallSentiment: "positive" | "neutral" | "negative" | null;
         TranscriptMessage: {
             /** @enum {string} */
             role: "user" | "assistant";
@@ -1416,11 +1422,7 @@ export interface components {
             durationSec: number;
             /** @example Caller booked a table for two at 7 pm. */
             summary: string | null;
-            /**
-             * @example positive
-             * @enum {string|null}
-             */
-            sentiment: "positive" | "neutral" | "negative" | null;
+            sentiment: components["schemas"]["CallSentiment"];
             /** @example caller_hangup */
             endReason: string | null;
             metrics: components["schemas"]["CallMetrics"];
@@ -1454,11 +1456,7 @@ export interface components {
             durationSec: number;
             /** @example Caller booked a table for two at 7 pm. */
             summary: string | null;
-            /**
-             * @example positive
-             * @enum {string|null}
-             */
-            sentiment: "positive" | "neutral" | "negative" | null;
+            sentiment: components["schemas"]["CallSentiment"];
             /** @example caller_hangup */
             endReason: string | null;
             metrics: components["schemas"]["CallMetrics"];
