@@ -1,6 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
-// Suites that touch the database run twice, once per dialect; the rest run once.
+// Suites that touch the database run twice, once per dialect; the rest run once. Browser suites drive Debian's
+// chromium and start their own server on in-memory SQLite.
 const DATABASE_SUITES = ['test/api/**/*.test.ts', 'test/db/**/*.test.ts', 'test/calls/**/*.test.ts', 'test/web/**/*.test.ts'];
 
 export default defineConfig({
@@ -14,6 +15,7 @@ export default defineConfig({
       },
       { extends: true, test: { name: 'sqlite', include: DATABASE_SUITES, env: { VOICEX_TEST_DB: 'sqlite' } } },
       { extends: true, test: { name: 'postgres', include: DATABASE_SUITES, env: { VOICEX_TEST_DB: 'postgres' } } },
+      { extends: true, test: { name: 'browser', include: ['test/browser/**/*.test.ts'], env: { VOICEX_TEST_DB: 'sqlite' } } },
     ],
   },
 });

@@ -1299,6 +1299,12 @@ export interface components {
         CallStatus: "active" | "completed" | "failed";
         /** @enum {string} */
         CallChannel: "phone" | "web";
+        /**
+         * @description Sentiment of the caller from the post-call analysis; null until analysed.
+         * @example positive
+         * @enum {string|null}
+         */
+        CallSentiment: "positive" | "neutral" | "negative" | null;
         TranscriptMessage: {
             /** @enum {string} */
             role: "user" | "assistant";
@@ -1420,11 +1426,7 @@ export interface components {
             durationSec: number;
             /** @example Caller booked a table for two at 7 pm. */
             summary: string | null;
-            /**
-             * @example positive
-             * @enum {string|null}
-             */
-            sentiment: "positive" | "neutral" | "negative" | null;
+            sentiment: components["schemas"]["CallSentiment"];
             /** @example caller_hangup */
             endReason: string | null;
             metrics: components["schemas"]["CallMetrics"];
@@ -1458,11 +1460,7 @@ export interface components {
             durationSec: number;
             /** @example Caller booked a table for two at 7 pm. */
             summary: string | null;
-            /**
-             * @example positive
-             * @enum {string|null}
-             */
-            sentiment: "positive" | "neutral" | "negative" | null;
+            sentiment: components["schemas"]["CallSentiment"];
             /** @example caller_hangup */
             endReason: string | null;
             metrics: components["schemas"]["CallMetrics"];

@@ -6,6 +6,9 @@ import { openDatabase } from './db/database';
 import { migrateToLatest } from './db/migrate';
 import { seedDatabase } from './db/seed';
 import { handlers } from './handlers';
+import { docsRoutes } from './http/docs';
+import { buildDocsPage, createDocsPage, DOCS_HTML_PATH, DOCS_SOURCES } from './http/docs-page';
+import { metricsRoute } from './http/metrics';
 import { createOpenApiBackend } from './http/openapi';
 import { createHttpApp } from './http/server';
 import { createLogger } from './logger';
@@ -33,7 +36,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const svc = createServiceContext(config, log, database);
 
   const api = await createOpenApiBackend(svc, handlers);
-  const koa = createHttpApp(svc, api);
+  const docs = createDocsPage({ htmlPath: DOCS_HTML_PATH, sources: DOCS_SOURCES, build: () => buildDocsPage(), log });
+  const koa = createHttpApp(svc, api, [await docsRoutes(api, docs), metricsRoute(svc.metrics, config.metricsToken)]);
   const server = createServer(koa.callback());
   server.keepAliveTimeout = 65_000;
 

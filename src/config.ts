@@ -22,6 +22,8 @@ export interface Config {
   validateResponses: boolean;
   /** How long auth lookups (org status, plan, API keys) may be served from memory. */
   authCacheMs: number;
+  /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`; when null it is open. */
+  metricsToken: string | null;
   calls: {
     /** How often a process marks the calls it carries as alive. */
     heartbeatMs: number;
@@ -144,6 +146,7 @@ export function parseConfig(env: Env): Config {
     providerAllowPrivateUrls: parseBoolean('PROVIDER_ALLOW_PRIVATE_URLS', env.PROVIDER_ALLOW_PRIVATE_URLS, !production),
     validateResponses: !production,
     authCacheMs: 1000,
+    metricsToken: env.METRICS_TOKEN || null,
     calls: {
       heartbeatMs: parseMs('CALL_HEARTBEAT_MS', env.CALL_HEARTBEAT_MS, 5000),
       staleMs: parseMs('CALL_STALE_MS', env.CALL_STALE_MS, 20_000),

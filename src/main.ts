@@ -1,12 +1,15 @@
 import { createApp } from './app';
 import { ConfigError, parseConfig } from './config';
+import { firstStartMessage } from './next-steps';
+import { isSetupCompleted } from './services/setup';
 
 // The only file that reads process.env and listens.
 try {
   const config = parseConfig(process.env);
   const app = await createApp(config);
-  const { port } = await app.start();
-  app.svc.log.info(`Voicex API on http://localhost:${port}/api (health: /api/health)`);
+  const { url } = await app.start();
+  app.svc.log.info(`Voicex API on ${url}/api (health: /api/health, docs: /api/docs)`);
+  if (!(await isSetupCompleted(app.svc))) console.log(firstStartMessage(url));
   const shutdown = (signal: string) => {
     app.svc.log.info({ signal }, 'shutting down');
     app.stop().then(

@@ -4,6 +4,7 @@ import bodyParser from 'koa-bodyparser';
 import type { OpenAPIBackend } from 'openapi-backend';
 import type { ServiceContext } from '../services/context';
 import { toErrorResponse } from './errors';
+import { observeRequests } from './metrics';
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
@@ -31,6 +32,7 @@ function requestScope(svc: ServiceContext): Koa.Middleware {
 
 export function createHttpApp(svc: ServiceContext, api: OpenAPIBackend, extraRoutes: Koa.Middleware[] = []): Koa {
   const app = new Koa();
+  app.use(observeRequests(svc.metrics, api));
   app.use(requestScope(svc));
   app.use(
     bodyParser({

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import type { DatabaseHandle, DB, DialectName } from '../db/database';
+import { createMetrics, type Metrics } from '../metrics';
 import type { ApiKey, Organization, Plan, User } from '../domain';
 import { createCredentialBox, type CredentialBox } from './credential-box';
 import { createTokenService, type TokenService } from './tokens';
@@ -26,6 +27,8 @@ export interface ServiceContext {
   caches: AuthCaches;
   /** Identifies this server process, e.g. for calls it carries. */
   instanceId: string;
+  /** This app's Prometheus series, served at /metrics; the call path observes active calls and latencies. */
+  metrics: Metrics;
 }
 
 export function createAuthCaches(ttlMs: number): AuthCaches {
@@ -51,6 +54,7 @@ export function createServiceContext(config: Config, log: Logger, database: Data
     tokens: createTokenService(config.jwtSecret, config.jwtTtlSec),
     caches: createAuthCaches(config.authCacheMs),
     instanceId: randomBytes(6).toString('hex'),
+    metrics: createMetrics(),
   };
 }
 
