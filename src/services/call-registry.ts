@@ -28,7 +28,11 @@ export class CallRegistry {
 
   add(call: LiveCall): void {
     this.live.set(call.id, call);
-    call.done.finally(() => this.live.delete(call.id));
+    this.svc.metrics.activeCalls.inc();
+    call.done.finally(() => {
+      this.live.delete(call.id);
+      this.svc.metrics.activeCalls.dec();
+    });
   }
 
   /** Runs one maintenance pass now (at start) and then every heartbeat interval. */

@@ -228,3 +228,16 @@ export async function heartbeatCalls(db: DB, ids: string[]): Promise<void> {
   if (ids.length === 0) return;
   await db.updateTable('calls').set({ heartbeat_at: nowIso() }).where('id', 'in', ids).where('status', '=', 'active').execute();
 }
+
+/** The post-call summary arrives after the call has ended (and released its slot). */
+export async function saveCallSummary(
+  db: DB,
+  id: string,
+  summary: { summary: string; sentiment: 'positive' | 'neutral' | 'negative' },
+): Promise<void> {
+  await db
+    .updateTable('calls')
+    .set({ summary: summary.summary, sentiment: summary.sentiment, updated_at: nowIso() })
+    .where('id', '=', id)
+    .execute();
+}
