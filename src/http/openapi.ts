@@ -53,6 +53,8 @@ export async function createOpenApiBackend(svc: ServiceContext, handlers: Handle
     definition: SPEC_PATH,
     apiRoot: API_ROOT,
     strict: true,
+    // Query and path parameters arrive as strings; handlers get them typed as the spec says, with its defaults.
+    coerceTypes: true,
     validate: true,
     ajvOpts: { useDefaults: true, allErrors: false },
     customizeAjv: (ajv) => {
