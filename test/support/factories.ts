@@ -56,3 +56,28 @@ export async function createApiKey(org: TestOrg, name = 'Test key'): Promise<str
   if (!data) throw new Error(`api key creation failed: ${JSON.stringify(error)}`);
   return data.rawKey;
 }
+
+export interface PlatformAdmin {
+  userId: string;
+  orgId: string;
+  email: string;
+  token: string;
+  /** Client signed in as the superadmin. */
+  client: VoicexClient;
+}
+
+/** Completes the one-time setup through the API: the superadmin and its active enterprise organization. */
+export async function setUpPlatform(server: TestServer): Promise<PlatformAdmin> {
+  const email = uniqueEmail('root');
+  const { data, error } = await server.client().POST('/setup', {
+    body: { name: 'Platform Admin', email, password: 'platform-admin-password', orgName: 'Voicex Ops' },
+  });
+  if (!data) throw new Error(`setup failed: ${JSON.stringify(error)}`);
+  return {
+    userId: data.user._id,
+    orgId: data.organization._id,
+    email,
+    token: data.token,
+    client: server.client({ token: data.token }),
+  };
+}
