@@ -26,7 +26,7 @@ async function validateAgent(trx: DB, orgId: string, plan: Plan, draft: AgentDra
     if (!provider) throw badRequest(`${role.providerField}: no ${role.label} provider with id "${role.providerId}"`, 'invalid_provider');
     if (provider.category !== role.category) {
       throw badRequest(
-        `${role.providerField}: provider "${provider.name}" is a ${provider.category.toUpperCase()} provider, not ${role.label}`,
+        `${role.providerField}: provider "${provider.name}" is for ${provider.category.toUpperCase()}, not ${role.label}`,
         'invalid_provider',
       );
     }
