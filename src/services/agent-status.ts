@@ -16,10 +16,19 @@ export interface AgentRole {
 
 type RoleFields = Pick<Agent, 'llmProviderId' | 'llmModelId' | 'ttsProviderId' | 'ttsModelId' | 'sttProviderId' | 'sttModelId'>;
 
+const role = (category: ProviderCategory, providerId: string, modelId: string): AgentRole => ({
+  category,
+  label: category.toUpperCase(),
+  providerField: `${category}ProviderId`,
+  modelField: `${category}ModelId`,
+  providerId,
+  modelId,
+});
+
 export const agentRoles = (agent: RoleFields): AgentRole[] => [
-  { category: 'llm', label: 'LLM', providerField: 'llmProviderId', modelField: 'llmModelId', providerId: agent.llmProviderId, modelId: agent.llmModelId },
-  { category: 'tts', label: 'TTS', providerField: 'ttsProviderId', modelField: 'ttsModelId', providerId: agent.ttsProviderId, modelId: agent.ttsModelId },
-  { category: 'stt', label: 'STT', providerField: 'sttProviderId', modelField: 'sttModelId', providerId: agent.sttProviderId, modelId: agent.sttModelId },
+  role('llm', agent.llmProviderId, agent.llmModelId),
+  role('tts', agent.ttsProviderId, agent.ttsModelId),
+  role('stt', agent.sttProviderId, agent.sttModelId),
 ];
 
 /** `pauseReason` says, for people, why the agent cannot take calls. */
@@ -87,7 +96,12 @@ export async function loadAgentStatusContext(
 export type AgentWithState = AgentState & { agent: Agent };
 
 /** The agents of one organization with their statuses. */
-export async function withAgentStatus(svc: ServiceContext, org: Organization, plan: Plan, agents: readonly Agent[]): Promise<AgentWithState[]> {
+export async function withAgentStatus(
+  svc: ServiceContext,
+  org: Organization,
+  plan: Plan,
+  agents: readonly Agent[],
+): Promise<AgentWithState[]> {
   const context = await loadAgentStatusContext(svc, org, plan, agents);
   return agents.map((agent) => ({ agent, ...agentStatus(agent, context) }));
 }

@@ -31,7 +31,8 @@ async function validateAgent(trx: DB, orgId: string, plan: Plan, draft: AgentDra
       );
     }
     if (!provider.models.some((m) => m.modelId === role.modelId)) {
-      throw badRequest(`${role.modelField}: ${role.label} provider "${provider.name}" does not offer model "${role.modelId}"`, 'unknown_model');
+      const message = `${role.modelField}: ${role.label} provider "${provider.name}" does not offer model "${role.modelId}"`;
+      throw badRequest(message, 'unknown_model');
     }
     if (!planAllowsModel(plan, provider, role.modelId)) {
       const model = modelRef(provider.providerKey, role.modelId);

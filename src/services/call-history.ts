@@ -4,8 +4,11 @@ import type { Call } from '../domain';
 import { notFound } from '../errors';
 import type { AuthContext, ServiceContext } from './context';
 
-export const listOrganizationCalls = (svc: ServiceContext, auth: AuthContext, filter: CallFilter & { skip: number; limit: number }) =>
-  listCalls(svc.db, auth.org.id, filter);
+export const listOrganizationCalls = (
+  svc: ServiceContext,
+  auth: AuthContext,
+  filter: CallFilter & { skip: number; limit: number },
+) => listCalls(svc.db, auth.org.id, filter);
 
 export const countOrganizationCalls = (svc: ServiceContext, auth: AuthContext, filter: CallFilter) => countCalls(svc.db, auth.org.id, filter);
 

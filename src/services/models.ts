@@ -28,7 +28,11 @@ function cheapestPlanWith(publicPlans: Plan[], provider: Provider, modelId: stri
  * Every model of the providers the organization can pick (active global ones and its own), allowed first. A few
  * hundred models at most, so they are filtered and paged in memory.
  */
-export async function searchModels(svc: ServiceContext, auth: AuthContext, search: ModelSearch): Promise<{ items: ModelSearchItem[]; total: number }> {
+export async function searchModels(
+  svc: ServiceContext,
+  auth: AuthContext,
+  search: ModelSearch,
+): Promise<{ items: ModelSearchItem[]; total: number }> {
   const [providers, publicPlans] = await Promise.all([
     listProviders(svc.db, { orgId: auth.org.id }, { category: search.category, activeGlobalOnly: true }),
     listPlans(svc.db, { publicOnly: true }),

@@ -2,7 +2,15 @@
 import type { AgentUsingProvider } from '../db/repositories/agents';
 import type { NewProvider, ProviderChanges } from '../db/repositories/providers';
 import { isUniqueViolation } from '../db/values';
-import type { Provider, ProviderCategory, ProviderCredentials, ProviderInput, ProviderModel, ProviderSettings, ProviderUpdate } from '../domain';
+import type {
+  Provider,
+  ProviderCategory,
+  ProviderCredentials,
+  ProviderInput,
+  ProviderModel,
+  ProviderSettings,
+  ProviderUpdate,
+} from '../domain';
 import { badRequest, conflict } from '../errors';
 import { findCatalogEntry, type CatalogEntry, type SettingsField } from '../providers/catalog';
 import type { ServiceContext } from './context';
