@@ -23,6 +23,14 @@ export type CallChannel = Schemas['CallChannel'];
 export type CallMetrics = Schemas['CallMetrics'];
 export type CallMetadata = Schemas['CallMetadata'];
 export type TranscriptMessage = Schemas['TranscriptMessage'];
+export type AgentStatus = Schemas['AgentStatus'];
+export type AgentInput = Schemas['AgentCreate'];
+export type AgentChanges = Schemas['AgentUpdate'];
+export type ProviderInput = Schemas['ProviderCreate'];
+export type ProviderUpdate = Schemas['ProviderUpdate'];
+export type ProviderSettings = Schemas['ProviderSettings'];
+export type ProviderCredentials = Schemas['ProviderCredentials'];
+export type ModelSearchItem = Schemas['ModelSearchItem'];
 
 export interface Plan {
   id: string;
@@ -82,7 +90,7 @@ export interface Provider {
   /** Sealed JSON of the credentials. */
   credentialsSealed: string | null;
   models: ProviderModel[];
-  settings: Record<string, unknown>;
+  settings: ProviderSettings;
   active: boolean;
   createdAt: string;
   updatedAt: string;

@@ -1,8 +1,16 @@
 import type { HandlerMap, OperationId } from '../http/handler-types';
 import { AppError } from '../errors';
 import { adminHandlers } from './admin';
+import { adminProviderHandlers } from './admin-providers';
+import { agentHandlers } from './agents';
+import { analyticsHandlers } from './analytics';
+import { apiKeyHandlers } from './api-keys';
 import { authHandlers } from './auth';
+import { callHandlers } from './calls';
+import { modelHandlers } from './models';
+import { organizationHandlers } from './organization';
 import { planHandlers } from './plans';
+import { providerHandlers } from './providers';
 import { setupHandlers } from './setup';
 import { systemHandlers } from './system';
 
@@ -17,15 +25,24 @@ const pending = (ids: OperationId[]) =>
     ]),
   );
 
-const implemented = { ...systemHandlers, ...planHandlers, ...setupHandlers, ...authHandlers, ...adminHandlers };
+const implemented = {
+  ...systemHandlers,
+  ...planHandlers,
+  ...setupHandlers,
+  ...authHandlers,
+  ...organizationHandlers,
+  ...modelHandlers,
+  ...agentHandlers,
+  ...callHandlers,
+  ...analyticsHandlers,
+  ...apiKeyHandlers,
+  ...providerHandlers,
+  ...adminProviderHandlers,
+  ...adminHandlers,
+};
 
 export const handlers = {
   ...(pending([
-    'getOrganization', 'updateOrganization', 'getDashboardStats', 'getCurrentPlan', 'searchModels',
-    'listAgents', 'createAgent', 'getAgent', 'updateAgent', 'deleteAgent', 'listCalls', 'countCalls', 'getCall',
-    'getUsage', 'listApiKeys', 'createApiKey', 'revokeApiKey', 'listProviderRegistry', 'listProviders',
-    'createProvider', 'getProvider', 'updateProvider', 'deleteProvider', 'listGlobalProviders', 'createGlobalProvider',
-    'getGlobalProvider', 'updateGlobalProvider', 'deleteGlobalProvider',
     'handleIncomingCall', 'handleCallStatus', 'createVoiceSession',
   ]) as unknown as HandlerMap),
   ...implemented,

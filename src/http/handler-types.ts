@@ -11,7 +11,14 @@ export type OperationId = keyof operations;
 
 type Operation<K extends OperationId> = operations[K];
 type PathParams<K extends OperationId> = NonNullable<Operation<K>['parameters']['path']>;
-type QueryParams<K extends OperationId> = NonNullable<Operation<K>['parameters']['query']>;
+/**
+ * Query parameters that have a default in the spec. The validator fills them in (coerceTypes and useDefaults in
+ * src/http/openapi.ts), so handlers see them set; test/unit/query-defaults.test.ts keeps this list true to the spec.
+ */
+export const DEFAULTED_QUERY_PARAMETERS = ['skip', 'limit', 'days', 'client', 'query'] as const;
+type Defaulted = (typeof DEFAULTED_QUERY_PARAMETERS)[number];
+type WithSpecDefaults<Q> = Q & { [P in Extract<keyof Q, Defaulted>]-?: Exclude<Q[P], undefined> };
+type QueryParams<K extends OperationId> = WithSpecDefaults<NonNullable<Operation<K>['parameters']['query']>>;
 type RequestBody<K extends OperationId> = Operation<K> extends { requestBody: { content: infer C } } ? C[keyof C] : never;
 
 type Responses<K extends OperationId> = Operation<K>['responses'];

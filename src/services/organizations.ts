@@ -1,8 +1,8 @@
-import { findOrganizationById } from '../db/repositories/organizations';
+import { findOrganizationById, updateOrganization } from '../db/repositories/organizations';
 import { findPlanBySlug } from '../db/repositories/plans';
 import type { Organization, Plan } from '../domain';
 import { AppError, forbidden } from '../errors';
-import type { ServiceContext } from './context';
+import type { AuthContext, ServiceContext } from './context';
 
 export async function loadOrganization(svc: ServiceContext, orgId: string): Promise<Organization | null> {
   return svc.caches.orgs.getOrLoad(orgId, async () => (await findOrganizationById(svc.db, orgId)) ?? null);
@@ -29,4 +29,21 @@ export function assertOrganizationActive(org: Organization): void {
 
 export function forgetOrganization(svc: ServiceContext, orgId: string): void {
   svc.caches.orgs.delete(orgId);
+}
+
+/**
+ * What an organization may change about itself: its name and its own Twilio auth token (sealed; null removes it).
+ * Status and plan belong to the platform admin.
+ */
+export async function updateOwnOrganization(
+  svc: ServiceContext,
+  auth: AuthContext,
+  changes: { name?: string; twilioAuthToken?: string | null },
+): Promise<Organization> {
+  const twilioAuthTokenSealed =
+    changes.twilioAuthToken === undefined ? undefined : changes.twilioAuthToken && svc.box.seal(changes.twilioAuthToken);
+  const org = await updateOrganization(svc.db, auth.org.id, { name: changes.name, twilioAuthTokenSealed });
+  forgetOrganization(svc, auth.org.id);
+  if (!org) throw new Error(`Organization ${auth.org.id} vanished while being updated`);
+  return org;
 }

@@ -241,3 +241,13 @@ export async function saveCallSummary(
     .where('id', '=', id)
     .execute();
 }
+
+/** A deleted agent's calls keep their history (and agentName) but no longer point at it. */
+export async function detachCallsFromAgent(db: DB, orgId: string, agentId: string): Promise<void> {
+  await db
+    .updateTable('calls')
+    .set({ agent_id: null, updated_at: nowIso() })
+    .where('org_id', '=', orgId)
+    .where('agent_id', '=', agentId)
+    .execute();
+}
