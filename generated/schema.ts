@@ -1899,6 +1899,8 @@ export interface components {
         CallStatusFilter: components["schemas"]["CallStatus"];
         /** @description Only calls of this channel. */
         CallChannelFilter: components["schemas"]["CallChannel"];
+        /** @description The organization's API key, as configured in the webhook URL at Twilio (see the webhookApiKey scheme). */
+        WebhookApiKey: string;
         /** @description Twilio's HMAC-SHA1 signature of the request URL and form parameters. */
         TwilioSignature: string;
     };
@@ -3187,6 +3189,8 @@ export interface operations {
             query?: {
                 /** @description The agent to answer with; else the agent whose phone number equals `To`, else the only active agent. */
                 agentId?: string;
+                /** @description The organization's API key, as configured in the webhook URL at Twilio (see the webhookApiKey scheme). */
+                api_key?: components["parameters"]["WebhookApiKey"];
             };
             header?: {
                 /** @description Twilio's HMAC-SHA1 signature of the request URL and form parameters. */
@@ -3220,7 +3224,10 @@ export interface operations {
     };
     handleCallStatus: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The organization's API key, as configured in the webhook URL at Twilio (see the webhookApiKey scheme). */
+                api_key?: components["parameters"]["WebhookApiKey"];
+            };
             header?: {
                 /** @description Twilio's HMAC-SHA1 signature of the request URL and form parameters. */
                 "X-Twilio-Signature"?: components["parameters"]["TwilioSignature"];

@@ -12,15 +12,21 @@ import { metricsRoute } from './http/metrics';
 import { createOpenApiBackend } from './http/openapi';
 import { createHttpApp } from './http/server';
 import { createLogger } from './logger';
+import { createTwilioStreamServer } from './http/twilio-stream';
+import { routeUpgrades } from './http/upgrades';
 import { createServiceContext, type ServiceContext } from './services/context';
+import { TWILIO_STREAM_PATH } from './voice/twilio/protocol';
 
 export interface App {
   svc: ServiceContext;
   server: Server;
   /** Listens on config.port (0 picks a free port); resolves with the base URL. */
   start(): Promise<{ port: number; url: string }>;
-  /** Stops accepting connections, waits for in-flight requests, closes the database. */
-  stop(): Promise<void>;
+  /**
+   * Stops accepting connections, lets active calls go on for up to `graceMs` (default SHUTDOWN_GRACE_MS) and
+   * ends the rest as completed, waits for in-flight requests, closes the database.
+   */
+  stop(options?: { graceMs?: number }): Promise<void>;
 }
 
 export interface AppOptions {
@@ -40,13 +46,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const koa = createHttpApp(svc, api, [await docsRoutes(api, docs), metricsRoute(svc.metrics, config.metricsToken)]);
   const server = createServer(koa.callback());
   server.keepAliveTimeout = 65_000;
+  const twilioStreams = createTwilioStreamServer(svc);
+  routeUpgrades(server, { [TWILIO_STREAM_PATH]: twilioStreams });
 
   let stopping: Promise<void> | undefined;
   return {
     svc,
     server,
-    start: () =>
-      new Promise((resolve, reject) => {
+    start: async () => {
+      // Calls a previous run left behind are closed before new ones come in.
+      await svc.calls.start();
+      return new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(config.port, config.host, () => {
           const { port } = server.address() as AddressInfo;
@@ -54,13 +64,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
           log.info({ port, dialect: database.dialect }, 'listening');
           resolve({ port, url: `http://${host}:${port}` });
         });
-      }),
-    stop: () =>
+      });
+    },
+    stop: ({ graceMs = config.calls.shutdownGraceMs } = {}) =>
       (stopping ??= (async () => {
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeIdleConnections();
-        });
+        const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        await svc.calls.drain(graceMs);
+        for (const ws of twilioStreams.clients) ws.terminate();
+        await httpClosed;
         await database.close();
       })()),
   };

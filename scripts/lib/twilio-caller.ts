@@ -37,6 +37,9 @@ export interface WebhookAnswer {
 const unescapeXml = (text: string) =>
   text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
 
+/** mu-law silence (0xFF) for one 20 ms frame. */
+const SILENCE_FRAME = Buffer.alloc(160, 0xff);
+
 export const newCallSid = () => `CA${randomBytes(16).toString('hex')}`;
 
 export async function sendVoiceWebhook(options: WebhookOptions): Promise<WebhookAnswer> {
@@ -95,6 +98,8 @@ export class TwilioStream {
   readonly closed: Promise<number>;
   private sequence = 0;
   private chunk = 0;
+  private readonly queue: Buffer[] = [];
+  private lineTimer: NodeJS.Timeout | undefined;
   private readonly startedAt = Date.now();
 
   private constructor(
@@ -103,6 +108,7 @@ export class TwilioStream {
   ) {
     this.closed = new Promise((resolve) =>
       ws.once('close', (code) => {
+        clearTimeout(this.lineTimer);
         this.closeCode = code;
         resolve(code);
       }),
@@ -148,24 +154,52 @@ export class TwilioStream {
     return stream;
   }
 
-  /** Sends caller audio as 20 ms media messages; paced in real time unless `realtime` is false. */
-  async sendAudio(mulaw: Buffer, realtime = true): Promise<void> {
-    const start = Date.now();
-    for (let offset = 0, i = 0; offset < mulaw.length; offset += 160, i++) {
-      if (this.ws.readyState !== WebSocket.OPEN) return;
-      const frame = mulaw.subarray(offset, offset + 160);
-      this.send({
-        event: 'media',
-        sequenceNumber: String(++this.sequence),
-        media: { track: 'inbound', chunk: String(++this.chunk), timestamp: String(Date.now() - this.startedAt), payload: frame.toString('base64') },
-        streamSid: this.streamSid,
-      });
-      if (realtime) {
-        const due = start + (i + 1) * 20;
-        const wait = due - Date.now();
-        if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+  /**
+   * Starts the caller's line: one 20 ms media message every 20 ms in real time, as a phone line does, carrying
+   * queued speech or else silence. Speech-to-text (and its endpointing) needs this steady stream.
+   */
+  startLine(): void {
+    if (this.lineTimer) return;
+    const startedAt = performance.now();
+    let sent = 0;
+    const tick = () => {
+      const due = Math.floor((performance.now() - startedAt) / 20) + 1;
+      while (sent < due && this.ws.readyState === WebSocket.OPEN) {
+        this.sendFrame(this.queue.shift() ?? SILENCE_FRAME);
+        sent++;
       }
+      if (this.ws.readyState !== WebSocket.OPEN) return;
+      this.lineTimer = setTimeout(tick, Math.max(0, startedAt + sent * 20 - performance.now()));
+    };
+    tick();
+  }
+
+  /** Queues caller audio (8 kHz mu-law) on the line, after what is already queued. */
+  speak(mulaw: Buffer): void {
+    for (let offset = 0; offset < mulaw.length; offset += 160) {
+      const frame = Buffer.alloc(160, 0xff);
+      mulaw.copy(frame, 0, offset, Math.min(offset + 160, mulaw.length));
+      this.queue.push(frame);
     }
+  }
+
+  /** Whether queued caller audio is still being sent. */
+  get speaking(): boolean {
+    return this.queue.length > 0;
+  }
+
+  /** Sends audio at once, without pacing (to test what the server does with a flood). */
+  sendAudioNow(mulaw: Buffer): void {
+    for (let offset = 0; offset < mulaw.length; offset += 160) this.sendFrame(mulaw.subarray(offset, offset + 160));
+  }
+
+  private sendFrame(frame: Buffer): void {
+    this.send({
+      event: 'media',
+      sequenceNumber: String(++this.sequence),
+      media: { track: 'inbound', chunk: String(++this.chunk), timestamp: String(Date.now() - this.startedAt), payload: frame.toString('base64') },
+      streamSid: this.streamSid,
+    });
   }
 
   sendDtmf(digit: string): void {
@@ -174,6 +208,7 @@ export class TwilioStream {
 
   /** The caller hangs up: Twilio sends `stop` and closes the socket. */
   async hangUp(): Promise<void> {
+    clearTimeout(this.lineTimer);
     if (this.ws.readyState === WebSocket.OPEN) {
       this.send({ event: 'stop', sequenceNumber: String(++this.sequence), streamSid: this.streamSid, stop: { accountSid: `AC${'0'.repeat(32)}`, callSid: this.options.callSid } });
       this.ws.close(1000);

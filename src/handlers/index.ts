@@ -13,6 +13,7 @@ import { planHandlers } from './plans';
 import { providerHandlers } from './providers';
 import { setupHandlers } from './setup';
 import { systemHandlers } from './system';
+import { twilioHandlers } from './twilio';
 
 // TEMPORARY while the dashboard, admin and call issues land: removed before any of them is closed.
 const pending = (ids: OperationId[]) =>
@@ -39,11 +40,12 @@ const implemented = {
   ...providerHandlers,
   ...adminProviderHandlers,
   ...adminHandlers,
+  ...twilioHandlers,
 };
 
 export const handlers = {
   ...(pending([
-    'handleIncomingCall', 'handleCallStatus', 'createVoiceSession',
+    'createVoiceSession',
   ]) as unknown as HandlerMap),
   ...implemented,
 } satisfies HandlerMap;

@@ -1,13 +1,12 @@
 import type { IncomingMessage } from 'node:http';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { AppError } from '../errors';
-import type { CallRegistry } from '../services/call-registry';
 import { startCallSession, type CallSession } from '../services/call-session';
 import type { ServiceContext } from '../services/context';
 import { TwilioLink } from '../voice/twilio/link';
 import { parseInbound, type StartMessage } from '../voice/twilio/protocol';
 
-export const TWILIO_STREAM_PATH = '/api/twilio/stream';
+
 
 /** Twilio sends `start` right after connecting; a socket that stays silent is not Twilio. */
 const START_TIMEOUT_MS = 10_000;
@@ -26,7 +25,6 @@ class TwilioStreamConnection {
   constructor(
     private readonly ws: WebSocket,
     private readonly svc: ServiceContext,
-    private readonly registry: CallRegistry,
   ) {
     this.startTimer = setTimeout(() => ws.close(CLOSE_POLICY, 'no start message'), START_TIMEOUT_MS);
     ws.on('message', (data, isBinary) => {
@@ -76,7 +74,7 @@ class TwilioStreamConnection {
     }
     const link = new TwilioLink(this.ws, streamSid, () => void this.session?.end('error'));
     try {
-      this.session = await startCallSession(this.svc, this.registry, claims, {
+      this.session = await startCallSession(this.svc, claims, {
         link,
         close: () => {
           if (this.ws.readyState === this.ws.OPEN) this.ws.close(CLOSE_NORMAL);
@@ -95,9 +93,9 @@ class TwilioStreamConnection {
   }
 }
 
-export function createTwilioStreamServer(svc: ServiceContext, registry: CallRegistry): WebSocketServer {
+export function createTwilioStreamServer(svc: ServiceContext): WebSocketServer {
   // Twilio media frames are small JSON messages; anything large is not Twilio.
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  wss.on('connection', (ws: WebSocket, _request: IncomingMessage) => new TwilioStreamConnection(ws, svc, registry));
+  wss.on('connection', (ws: WebSocket, _request: IncomingMessage) => new TwilioStreamConnection(ws, svc));
   return wss;
 }

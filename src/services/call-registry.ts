@@ -20,10 +20,14 @@ export class CallRegistry {
   private timer: NodeJS.Timeout | undefined;
   private ticking = false;
 
-  constructor(private readonly svc: ServiceContext) {}
+  constructor(private readonly svc: Pick<ServiceContext, 'db' | 'config' | 'log' | 'metrics'>) {}
 
   get size(): number {
     return this.live.size;
+  }
+
+  get(id: string): LiveCall | undefined {
+    return this.live.get(id);
   }
 
   add(call: LiveCall): void {

@@ -8,7 +8,7 @@ import { Conversation } from '../voice/conversation';
 import { summarizeCall } from '../voice/summary';
 import type { CallerLink, ConversationResult, EndReason, VoiceAgentSettings } from '../voice/types';
 import { resolveAgentForCall, type ReadyProvider } from './agent-resolution';
-import type { CallRegistry, LiveCall } from './call-registry';
+import type { LiveCall } from './call-registry';
 import { recordCallEnd, recordCallFailure, utcDay } from './calls';
 import type { ServiceContext } from './context';
 import { observePipelineLatency } from '../metrics';
@@ -153,7 +153,6 @@ export class CallSession implements LiveCall {
  */
 export async function startCallSession(
   svc: ServiceContext,
-  registry: CallRegistry,
   claims: StreamClaims,
   transport: CallTransport,
 ): Promise<CallSession> {
@@ -175,6 +174,6 @@ export async function startCallSession(
     { stt: connectionFor(svc, resolved.stt), tts: connectionFor(svc, resolved.tts) },
     transport,
   );
-  registry.add(session);
+  svc.calls.add(session);
   return session;
 }

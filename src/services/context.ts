@@ -4,6 +4,7 @@ import type { Config } from '../config';
 import type { DatabaseHandle, DB, DialectName } from '../db/database';
 import { createMetrics, type Metrics } from '../metrics';
 import type { ApiKey, Organization, Plan, User } from '../domain';
+import { CallRegistry } from './call-registry';
 import { createCredentialBox, type CredentialBox } from './credential-box';
 import { createTokenService, type TokenService } from './tokens';
 import { TtlCache } from './ttl-cache';
@@ -29,6 +30,8 @@ export interface ServiceContext {
   instanceId: string;
   /** This app's Prometheus series, served at /metrics; the call path observes active calls and latencies. */
   metrics: Metrics;
+  /** The calls this process carries. */
+  calls: CallRegistry;
 }
 
 export function createAuthCaches(ttlMs: number): AuthCaches {
@@ -45,6 +48,7 @@ export function createAuthCaches(ttlMs: number): AuthCaches {
  * services over the same secrets. The database must already be migrated.
  */
 export function createServiceContext(config: Config, log: Logger, database: DatabaseHandle): ServiceContext {
+  const metrics = createMetrics();
   return {
     db: database.db,
     dialect: database.dialect,
@@ -54,7 +58,8 @@ export function createServiceContext(config: Config, log: Logger, database: Data
     tokens: createTokenService(config.jwtSecret, config.jwtTtlSec),
     caches: createAuthCaches(config.authCacheMs),
     instanceId: randomBytes(6).toString('hex'),
-    metrics: createMetrics(),
+    metrics,
+    calls: new CallRegistry({ db: database.db, config, log, metrics }),
   };
 }
 

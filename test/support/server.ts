@@ -24,8 +24,11 @@ const TEST_SECRET = 'test-jwt-secret-0123456789abcdef0123456789abcdef';
 const TEST_KEY = '0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef';
 
 /** The real app on port 0 over a fresh database, as Outline's test server does it. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const database = await freshDatabaseUrl();
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: { persistentDatabase?: boolean } = {},
+): Promise<TestServer> {
+  const database = await freshDatabaseUrl({ persistent: options.persistentDatabase });
   const config = parseConfig({
     NODE_ENV: 'test',
     PORT: '0',

@@ -114,3 +114,13 @@ export async function listAgentsUsingProvider(db: DB, providerId: string, orgId?
   const rows = await query.orderBy('name').orderBy('id').execute();
   return rows.map((row) => ({ id: row.id, orgId: row.org_id, name: row.name }));
 }
+
+export async function findAgentByPhoneNumber(db: DB, orgId: string, phoneNumber: string): Promise<Agent | undefined> {
+  const row = await db
+    .selectFrom('agents')
+    .selectAll()
+    .where('org_id', '=', orgId)
+    .where('phone_number', '=', phoneNumber)
+    .executeTakeFirst();
+  return row && toAgent(row);
+}

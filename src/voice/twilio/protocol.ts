@@ -64,3 +64,6 @@ export const mediaMessage = (streamSid: string, frame: Buffer) =>
 export const markMessage = (streamSid: string, name: string) => JSON.stringify({ event: 'mark', streamSid, mark: { name } });
 
 export const clearMessage = (streamSid: string) => JSON.stringify({ event: 'clear', streamSid });
+
+/** Where Twilio opens media streams on our server. */
+export const TWILIO_STREAM_PATH = '/api/twilio/stream';
