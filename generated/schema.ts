@@ -1034,9 +1034,9 @@ export interface components {
             models: components["schemas"]["PlanModels"];
             features: components["schemas"]["PlanFeatures"];
             /** @default true */
-            public: boolean;
+            public?: boolean;
             /** @default false */
-            custom: boolean;
+            custom?: boolean;
         };
         PlanUpdate: {
             /** @example Pro */
@@ -1273,7 +1273,7 @@ export interface components {
             thresholds?: components["schemas"]["ThresholdsInput"];
             phoneNumber?: components["schemas"]["PhoneNumber"];
             /** @default true */
-            active: boolean;
+            active?: boolean;
         };
         AgentUpdate: {
             name?: components["schemas"]["AgentName"];
@@ -1620,7 +1620,7 @@ export interface components {
             models: components["schemas"]["ProviderModel"][];
             settings?: components["schemas"]["ProviderSettings"];
             /** @default true */
-            active: boolean;
+            active?: boolean;
         };
         ProviderUpdate: {
             name?: components["schemas"]["ProviderName"];

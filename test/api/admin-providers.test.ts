@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activeOrg, createApiKey, setUpPlatform, type PlatformAdmin } from '../support/factories';
 import type { Schemas } from '../../generated/client';
-import { agentBody, createAgentFor, createGlobal, createGlobalProviders, providerBody, type GlobalProviders, type ProviderBody } from '../support/dashboard';
+import { agentBody, createAgentFor, createGlobal, createGlobalProviders, type GlobalProviders, type ProviderBody } from '../support/dashboard';
 import { startTestServer, type TestServer } from '../support/server';
 import { expectErrorBody } from '../support/spec';
 
@@ -20,14 +20,14 @@ const uniqueName = (prefix: string) => `${prefix} ${Math.random().toString(36).s
 describe('global providers (superadmin)', () => {
   it('creates a global provider with sealed credentials that no response shows', async () => {
     const { data, response } = await admin.client.POST('/admin/providers', {
-      body: providerBody({
+      body: {
         category: 'llm',
         providerKey: 'openai',
         name: uniqueName('Platform OpenAI'),
         credentials: { apiKey: 'sk-platform-very-secret' },
         models: [{ modelId: 'gpt-4.1', label: 'GPT-4.1' }],
         settings: { baseUrl: 'https://proxy.example.com/v1' },
-      }),
+      },
     });
     expect(response.status).toBe(201);
     expect(data).toMatchObject({ source: 'global', hasCredentials: true, active: true, settings: { baseUrl: 'https://proxy.example.com/v1' } });
@@ -88,7 +88,7 @@ describe('global providers (superadmin)', () => {
   it('answers 404 for an unknown id and for a client provider id', async () => {
     const org = await activeOrg(server, 'pro');
     const { data: own } = await org.client.POST('/dashboard/providers', {
-      body: providerBody({ category: 'llm', providerKey: 'ollama', name: 'Own Ollama', models: [{ modelId: 'qwen2.5:7b', label: 'Qwen' }] }),
+      body: { category: 'llm', providerKey: 'ollama', name: 'Own Ollama', models: [{ modelId: 'qwen2.5:7b', label: 'Qwen' }] },
     });
     for (const id of ['does-not-exist', own!._id]) {
       const got = await admin.client.GET('/admin/providers/{id}', { params: { path: { id } } });
@@ -128,12 +128,12 @@ describe('global providers (superadmin)', () => {
 
   it('answers 409 for a name the platform already uses in the category, ignoring case', async () => {
     const { error, response } = await admin.client.POST('/admin/providers', {
-      body: providerBody({ category: 'llm', providerKey: 'ollama', name: 'OLLAMA', models: [{ modelId: 'x', label: 'X' }] }),
+      body: { category: 'llm', providerKey: 'ollama', name: 'OLLAMA', models: [{ modelId: 'x', label: 'X' }] },
     });
     expect(response.status).toBe(409);
     expect(error).toMatchObject({ code: 'provider_name_taken' });
     const otherCategory = await admin.client.POST('/admin/providers', {
-      body: providerBody({ category: 'tts', providerKey: 'edge', name: 'Ollama', models: [{ modelId: 'x', label: 'X' }] }),
+      body: { category: 'tts', providerKey: 'edge', name: 'Ollama', models: [{ modelId: 'x', label: 'X' }] },
     });
     expect(otherCategory.response.status).toBe(201);
   });
@@ -148,7 +148,7 @@ describe('global providers (superadmin)', () => {
       { ...base, credentials: { apiKey: 'k' }, models: [] },
     ];
     for (const body of cases) {
-      const { response } = await admin.client.POST('/admin/providers', { body: providerBody(body) });
+      const { response } = await admin.client.POST('/admin/providers', { body: body });
       expect(response.status, JSON.stringify(body)).toBe(400);
     }
   });
@@ -163,7 +163,7 @@ describe('who reaches /admin/providers', () => {
       const list = await client.GET('/admin/providers');
       expect(list.response.status).toBe(403);
       const create = await client.POST('/admin/providers', {
-        body: providerBody({ category: 'llm', providerKey: 'ollama', name: 'Sneaky', models: [{ modelId: 'x', label: 'X' }] }),
+        body: { category: 'llm', providerKey: 'ollama', name: 'Sneaky', models: [{ modelId: 'x', label: 'X' }] },
       });
       expect(create.response.status).toBe(403);
       const remove = await client.DELETE('/admin/providers/{id}', { params: { path: { id: globals.ollama._id } } });

@@ -5,14 +5,8 @@ import type { Call, CallStatus, TranscriptMessage } from '../../src/domain';
 import type { PlatformAdmin, TestOrg } from './factories';
 import type { TestServer } from './server';
 
-/**
- * Request bodies as a client writes them: the generated types mark properties with a spec default (`active`) as
- * required, because the server's validator always fills them in.
- */
-export type ProviderBody = Omit<Schemas['ProviderCreate'], 'active'> & { active?: boolean };
-export type AgentBody = Omit<Schemas['AgentCreate'], 'active'> & { active?: boolean };
-export const providerBody = (body: ProviderBody): Schemas['ProviderCreate'] => ({ active: true, ...body });
-export const agentCreate = (body: AgentBody): Schemas['AgentCreate'] => ({ active: true, ...body });
+export type ProviderBody = Schemas['ProviderCreate'];
+export type AgentBody = Schemas['AgentCreate'];
 
 /** The platform's providers most suites need, created through the admin API. */
 export interface GlobalProviders {
@@ -25,7 +19,7 @@ export interface GlobalProviders {
 }
 
 export async function createGlobal(admin: PlatformAdmin, body: ProviderBody): Promise<Schemas['Provider']> {
-  const { data, error } = await admin.client.POST('/admin/providers', { body: providerBody(body) });
+  const { data, error } = await admin.client.POST('/admin/providers', { body: body });
   if (!data) throw new Error(`global provider creation failed: ${JSON.stringify(error)}`);
   return data;
 }
@@ -94,7 +88,7 @@ export async function createGlobalProviders(admin: PlatformAdmin): Promise<Globa
 
 /** An agent on models every public plan includes (ollama/llama3.2:3b, edge/en-US-AriaNeural, deepgram/nova-2). */
 export function agentBody(globals: GlobalProviders, overrides: Partial<AgentBody> = {}): Schemas['AgentCreate'] {
-  return agentCreate({
+  return {
     name: 'Sales Bot',
     llmProviderId: globals.ollama._id,
     llmModelId: 'llama3.2:3b',
@@ -102,7 +96,7 @@ export function agentBody(globals: GlobalProviders, overrides: Partial<AgentBody
     ttsModelId: 'en-US-AriaNeural',
     sttProviderId: globals.deepgram._id,
     ...overrides,
-  });
+  };
 }
 
 export async function createAgentFor(org: TestOrg, body: Schemas['AgentCreate']): Promise<Schemas['Agent']> {
@@ -112,7 +106,7 @@ export async function createAgentFor(org: TestOrg, body: Schemas['AgentCreate'])
 }
 
 export function clientProviderBody(overrides: Partial<ProviderBody> = {}): Schemas['ProviderCreate'] {
-  return providerBody({
+  return {
     category: 'llm',
     providerKey: 'openai',
     name: `My OpenAI ${Math.random().toString(36).slice(2, 8)}`,
@@ -123,7 +117,7 @@ export function clientProviderBody(overrides: Partial<ProviderBody> = {}): Schem
     ],
     settings: {},
     ...overrides,
-  });
+  };
 }
 
 export async function createClientProvider(org: TestOrg, overrides: Partial<ProviderBody> = {}): Promise<Schemas['Provider']> {
