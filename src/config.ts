@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 
 export type Environment = 'development' | 'production' | 'test';
@@ -24,6 +25,8 @@ export interface Config {
   authCacheMs: number;
   /** When set, `GET /metrics` requires `Authorization: Bearer <metricsToken>`; when null it is open. */
   metricsToken: string | null;
+  /** Server processes (node:cluster workers) sharing the port; each runs HTTP and media streams. */
+  webConcurrency: number;
   calls: {
     /** How often a process marks the calls it carries as alive. */
     heartbeatMs: number;
@@ -62,6 +65,15 @@ function parseMs(name: string, value: string | undefined, fallback: number): num
   const ms = Number(value);
   if (!Number.isInteger(ms) || ms < 1) throw new ConfigError(`${name} must be a positive whole number, got "${value}"`);
   return ms;
+}
+
+function parseWorkers(value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const workers = Number(value);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 256) {
+    throw new ConfigError(`WEB_CONCURRENCY must be a whole number from 1 to 256, got "${value}"`);
+  }
+  return workers;
 }
 
 function parseBoolean(name: string, value: string | undefined, fallback: boolean): boolean {
@@ -145,8 +157,9 @@ export function parseConfig(env: Env): Config {
     logLevel,
     providerAllowPrivateUrls: parseBoolean('PROVIDER_ALLOW_PRIVATE_URLS', env.PROVIDER_ALLOW_PRIVATE_URLS, !production),
     validateResponses: !production,
-    authCacheMs: 1000,
+    authCacheMs: 500,
     metricsToken: env.METRICS_TOKEN || null,
+    webConcurrency: parseWorkers(env.WEB_CONCURRENCY, production ? availableParallelism() : 1),
     calls: {
       heartbeatMs: parseMs('CALL_HEARTBEAT_MS', env.CALL_HEARTBEAT_MS, 5000),
       staleMs: parseMs('CALL_STALE_MS', env.CALL_STALE_MS, 20_000),
