@@ -20,8 +20,17 @@ const GREETING_TIMEOUT_MS = 10_000;
 const REPLY_TIMEOUT_MS = 20_000;
 /** The summary is one more LLM request after the call; it usually lands within a few seconds. */
 const RECORD_TIMEOUT_MS = 20_000;
+/** Copies of one Ctrl-C arrive within this. */
+const SIGNAL_REPEAT_MS = 500;
 /** Pauses kept inside a line when a fake STT listens, below any endpointing it is likely to be given. */
 const FAKE_STT_MAX_PAUSE_MS = 100;
+
+const REPLY_ENDINGS: Record<HeardReply['endedBy'], string> = {
+  mark: 'done',
+  pause: 'went quiet without a mark',
+  hangup: 'cut off, the stream closed',
+  abort: 'interrupted',
+};
 
 const seconds = (frames: number) => `${((frames * 160) / LINE_SAMPLE_RATE).toFixed(1)} s`;
 
@@ -131,7 +140,7 @@ async function simulate(args: SimulatorArgs, progress: Progress, signal: AbortSi
         progress.status('the agent is speaking');
       },
     });
-    if (reply) log('agent', `${reply.endedBy === 'mark' ? 'done' : `stopped (${reply.endedBy})`}: ${seconds(reply.frames)} of audio`);
+    if (reply) log('agent', `${REPLY_ENDINGS[reply.endedBy]}: ${seconds(reply.frames)} of audio`);
     else if (stream.closeCode === undefined && !signal.aborted) log('agent', `no ${what} within ${timeoutMs / 1000} s`);
     return reply;
   };
@@ -185,9 +194,18 @@ async function main(): Promise<number> {
     return EXIT_OK;
   }
   const progress = new Progress();
-  // The first Ctrl-C hangs up and still prints the call record; a second one stops at once.
+  // Ctrl-C hangs up and still prints the call record; another one stops at once. One keypress can arrive several
+  // times within milliseconds (npm and tsx relay it to their child as well), so repeats that close count as one.
   const interrupt = new AbortController();
-  process.once('SIGINT', () => interrupt.abort());
+  let interruptedAt = 0;
+  process.on('SIGINT', () => {
+    if (interruptedAt === 0) {
+      interruptedAt = Date.now();
+      interrupt.abort();
+    } else if (Date.now() - interruptedAt > SIGNAL_REPEAT_MS) {
+      process.exit(130);
+    }
+  });
   try {
     return await simulate(args, progress, interrupt.signal);
   } catch (error) {

@@ -6,7 +6,7 @@
 import type { TwilioStream } from './twilio-caller';
 
 /** After a mark, the next sentence of the same reply follows at once: its audio was made while the last played. */
-const SETTLE_AFTER_MARK_MS = 800;
+const SETTLE_AFTER_MARK_MS = 1000;
 /** A gap in the audio this long without a mark ends the reply too. */
 const PAUSE_MS = 2500;
 const POLL_MS = 20;

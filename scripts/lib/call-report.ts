@@ -25,6 +25,7 @@ const SPEAKER = { user: 'caller', assistant: 'agent ' } as const;
 const plural = (count: number, noun: string) => `${count} ${noun}${count === 1 ? '' : 's'}`;
 
 const ms = (value: number | null) => (value === null ? '–' : String(Math.round(value)));
+const withUnit = (value: number | null) => (value === null ? '–' : `${ms(value)} ms`);
 
 export function formatCallReport(call: Call): string[] {
   const lines = [`Call ${call._id}: ${call.status}${call.endReason ? ` (${call.endReason})` : ''}, ${call.durationSec} s`, '', 'Transcript'];
@@ -37,7 +38,7 @@ export function formatCallReport(call: Call): string[] {
     '',
     `Summary     ${call.summary ?? '(none yet)'}`,
     `Sentiment   ${call.sentiment ?? '(none yet)'}`,
-    `Metrics     ${plural(m.turnCount, 'turn')}, first response ${ms(m.ttfbMs)} ms, average ${ms(m.avgLatencyMs)} ms, ` +
+    `Metrics     ${plural(m.turnCount, 'turn')}, first response ${withUnit(m.ttfbMs)}, average ${withUnit(m.avgLatencyMs)}, ` +
       `${m.totalTokens} LLM tokens, ${m.ttsChars} TTS characters, ${plural(m.interruptions, 'interruption')}`,
   );
   if (call.metadata.turns.length > 0) lines.push('', ...latencyTable(call.metadata.turns));

@@ -23,7 +23,8 @@ Usage: npm run simulate -- --api-key vx_... [--agent <id>] [--say "text" ...] [o
   --wav-encoding <enc>   pcm16 or mulaw                                            [pcm16]
   -h, --help             this text
 
-Exit codes: 0 the call went through, 1 the server refused the call (its spoken reason is printed), 2 an error.`;
+Exit codes: 0 the call went through, 1 the server refused the call (its spoken reason is printed), 2 an error
+(a call the server recorded as failed included). Ctrl-C hangs up and still prints the call record.`;
 
 export interface SimulatorArgs {
   apiKey: string;
