@@ -96,7 +96,7 @@ async function simulate(args: SimulatorArgs, progress: Progress, signal: AbortSi
   const voice = await pickCallerVoice(args.sttControl ? { maxPauseMs: FAKE_STT_MAX_PAUSE_MS } : {});
   const lines = await Promise.all(args.lines.map(async (text) => ({ text, audio: await voice.say(text) })));
 
-  const target = args.agentId ? `agent ${args.agentId}` : `${args.to ?? DEFAULT_TO}`;
+  const target = args.agentId ? `agent ${args.agentId}` : (args.to ?? DEFAULT_TO);
   const signedFor = args.publicUrl === args.serverUrl ? '' : `, signed for ${args.publicUrl}`;
   progress.print(`Calling ${target} on ${args.serverUrl}${signedFor}`);
   progress.print(
@@ -129,7 +129,7 @@ async function simulate(args: SimulatorArgs, progress: Progress, signal: AbortSi
   const log = (who: string, text: string) => progress.print(`[${clock(Date.now() - startedAt)}] ${who.padEnd(6)}  ${text}`);
   log('call', `connected: call ${callId}, stream ${answer.streamUrl}`);
 
-  const hearReply = async (since: number, timeoutMs: number, what: string): Promise<HeardReply | null> => {
+  const hearReply = async (since: number, timeoutMs: number, what: 'greeting' | 'reply'): Promise<HeardReply | null> => {
     progress.status(`waiting for the agent’s ${what}`);
     const reply = await listenForReply(stream, {
       since,

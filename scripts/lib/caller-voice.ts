@@ -29,9 +29,13 @@ export interface CallerVoiceOptions {
 /** espeak-ng when it runs here, else tones. */
 export async function pickCallerVoice(options: CallerVoiceOptions = {}): Promise<CallerVoice> {
   if (!(await espeakAvailable())) return { kind: 'tone', say: async (text) => toneFor(text) };
+  const maxPauseMs = options.maxPauseMs ?? Infinity;
   return {
     kind: 'espeak-ng',
-    say: async (text) => shortenPauses(trimSilence(toLine(await espeak(text))), options.maxPauseMs ?? Infinity),
+    say: async (text) => {
+      const speech = trimSilence(toLine(await espeak(text)));
+      return pcm16ToMulaw(joinFrames(shortenPauses(speech, maxPauseMs)));
+    },
   };
 }
 
@@ -73,7 +77,7 @@ function toLine(wav: Buffer): Int16Array {
   return resamplePcm16(pcm16FromBytes(audio.data), audio.sampleRate, LINE_RATE);
 }
 
-function frames(samples: Int16Array): Int16Array[] {
+function splitFrames(samples: Int16Array): Int16Array[] {
   const out: Int16Array[] = [];
   for (let at = 0; at < samples.length; at += FRAME_SAMPLES) out.push(samples.subarray(at, at + FRAME_SAMPLES));
   return out;
@@ -83,26 +87,29 @@ const isQuiet = (frame: Int16Array) => rms(frame) < QUIET_RMS;
 
 /** Cuts the quiet frames before and after the speech, so the line goes quiet when the caller has finished. */
 function trimSilence(samples: Int16Array): Int16Array[] {
-  const all = frames(samples);
+  const all = splitFrames(samples);
   const first = all.findIndex((frame) => !isQuiet(frame));
   if (first < 0) return [];
   const last = all.findLastIndex((frame) => !isQuiet(frame));
   return all.slice(first, last + 1);
 }
 
-function shortenPauses(speech: Int16Array[], maxPauseMs: number): Buffer {
+/** Drops the quiet frames of a pause beyond its first `maxPauseMs`. */
+function shortenPauses(speech: Int16Array[], maxPauseMs: number): Int16Array[] {
   const maxQuietFrames = Math.floor(maxPauseMs / 20);
-  const kept: Int16Array[] = [];
   let quietRun = 0;
-  for (const frame of speech) {
+  return speech.filter((frame) => {
     quietRun = isQuiet(frame) ? quietRun + 1 : 0;
-    if (quietRun <= maxQuietFrames) kept.push(frame);
-  }
-  const samples = new Int16Array(kept.reduce((n, frame) => n + frame.length, 0));
+    return quietRun <= maxQuietFrames;
+  });
+}
+
+function joinFrames(frames: Int16Array[]): Int16Array {
+  const samples = new Int16Array(frames.reduce((n, frame) => n + frame.length, 0));
   let at = 0;
-  for (const frame of kept) {
+  for (const frame of frames) {
     samples.set(frame, at);
     at += frame.length;
   }
-  return pcm16ToMulaw(samples);
+  return samples;
 }
