@@ -40,6 +40,10 @@ const unescapeXml = (text: string) =>
 /** mu-law silence (0xFF) for one 20 ms frame. */
 const SILENCE_FRAME = Buffer.alloc(160, 0xff);
 
+/** Numbers a call comes from and goes to unless told otherwise. */
+export const DEFAULT_FROM = '+14155550100';
+export const DEFAULT_TO = '+14155550123';
+
 export const newCallSid = () => `CA${randomBytes(16).toString('hex')}`;
 
 export async function sendVoiceWebhook(options: WebhookOptions): Promise<WebhookAnswer> {
@@ -50,8 +54,8 @@ export async function sendVoiceWebhook(options: WebhookOptions): Promise<Webhook
   const params: Record<string, string> = {
     CallSid: callSid,
     AccountSid: `AC${'0'.repeat(32)}`,
-    From: options.from ?? '+14155550100',
-    To: options.to ?? '+14155550123',
+    From: options.from ?? DEFAULT_FROM,
+    To: options.to ?? DEFAULT_TO,
     CallStatus: 'ringing',
     Direction: 'inbound',
     ApiVersion: '2010-04-01',
@@ -78,6 +82,21 @@ export async function sendVoiceWebhook(options: WebhookOptions): Promise<Webhook
     parameters,
     say: say ? unescapeXml(say[1]!) : null,
   };
+}
+
+/**
+ * Where to open the media stream the TwiML names when the server is reached at another address than the public
+ * one (a local server, or one behind a proxy): the public origin (and path prefix) is swapped for the server's.
+ */
+export function streamUrlOnServer(streamUrl: string, publicUrl: string, serverUrl: string): string {
+  const asWebSocket = (url: string) => url.replace(/^http/, 'ws').replace(/\/+$/, '');
+  const publicPrefix = asWebSocket(publicUrl);
+  if (streamUrl.startsWith(publicPrefix)) return `${asWebSocket(serverUrl)}${streamUrl.slice(publicPrefix.length)}`;
+  const mapped = new URL(streamUrl);
+  const server = new URL(asWebSocket(serverUrl));
+  mapped.protocol = server.protocol;
+  mapped.host = server.host;
+  return mapped.toString();
 }
 
 export interface StreamOptions {

@@ -1,6 +1,6 @@
 /** Phone-call fixtures: an organization whose agent talks to the fake vendors, and Twilio's side of a call. */
 import type { Schemas } from '../../generated/client';
-import { sendVoiceWebhook, TwilioStream, type WebhookAnswer } from '../../scripts/lib/twilio-caller';
+import { sendVoiceWebhook, streamUrlOnServer, TwilioStream, type WebhookAnswer } from '../../scripts/lib/twilio-caller';
 import { startAllFakes, type RunningFakes } from '../fakes/serve';
 import { agentBody, createAgentFor, createGlobal } from './dashboard';
 import { activeOrg, createApiKey, setUpPlatform, type TestOrg } from './factories';
@@ -116,8 +116,7 @@ export function ring(
 /** Opens the media stream the TwiML names, on the test server's real address. */
 export function connect(world: PhoneWorld, answer: WebhookAnswer, parameters = answer.parameters): Promise<TwilioStream> {
   if (!answer.streamUrl) throw new Error(`call was refused: ${answer.say ?? answer.body}`);
-  const url = answer.streamUrl.replace(PUBLIC_URL.replace('https:', 'wss:'), world.server.url.replace('http:', 'ws:'));
-  return TwilioStream.open(url, { callSid: answer.callSid, customParameters: parameters });
+  return TwilioStream.open(streamUrlOnServer(answer.streamUrl, PUBLIC_URL, world.server.url), { callSid: answer.callSid, customParameters: parameters });
 }
 
 /** Waits until the server has written the call's end: not active any more and, unless told, summarized. */
