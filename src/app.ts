@@ -14,8 +14,10 @@ import { createHttpApp } from './http/server';
 import { createLogger } from './logger';
 import { createTwilioStreamServer } from './http/twilio-stream';
 import { routeUpgrades } from './http/upgrades';
+import { createWebVoiceServer } from './http/web-voice-stream';
 import { createServiceContext, type ServiceContext } from './services/context';
 import { TWILIO_STREAM_PATH } from './voice/twilio/protocol';
+import { WEB_VOICE_PATH } from './voice/web/protocol';
 
 export interface App {
   svc: ServiceContext;
@@ -47,7 +49,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const server = createServer(koa.callback());
   server.keepAliveTimeout = 65_000;
   const twilioStreams = createTwilioStreamServer(svc);
-  routeUpgrades(server, { [TWILIO_STREAM_PATH]: twilioStreams });
+  const webVoice = createWebVoiceServer(svc);
+  routeUpgrades(server, { [TWILIO_STREAM_PATH]: twilioStreams, [WEB_VOICE_PATH]: webVoice });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -71,7 +74,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await svc.calls.drain(graceMs);
-        for (const ws of twilioStreams.clients) ws.terminate();
+        for (const ws of [...twilioStreams.clients, ...webVoice.clients]) ws.terminate();
         await httpClosed;
         await database.close();
       })()),

@@ -75,6 +75,7 @@ class TwilioStreamConnection {
     const link = new TwilioLink(this.ws, streamSid, () => void this.session?.end('error'));
     try {
       this.session = await startCallSession(this.svc, claims, {
+        channel: 'phone',
         link,
         close: () => {
           if (this.ws.readyState === this.ws.OPEN) this.ws.close(CLOSE_NORMAL);

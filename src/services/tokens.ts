@@ -1,8 +1,10 @@
 import jwt from 'jsonwebtoken';
+import type { CallChannel } from '../domain';
 
 /**
  * HS256 tokens, algorithm pinned on both sides. Session tokens (`typ: session`) authenticate dashboard users;
- * stream tokens (`typ: stream`) let one media stream attach to one reserved call.
+ * stream tokens (`typ: stream`) let one media stream attach to one reserved call, over the channel it was reserved
+ * for: a web session's token does not open a Twilio stream and the other way round.
  */
 export interface SessionClaims {
   userId: string;
@@ -12,6 +14,7 @@ export interface SessionClaims {
 export interface StreamClaims {
   callId: string;
   orgId: string;
+  channel: CallChannel;
 }
 
 export interface TokenService {
@@ -22,6 +25,7 @@ export interface TokenService {
 }
 
 const ALGORITHM = 'HS256' as const;
+const isChannel = (value: unknown): value is CallChannel => value === 'phone' || value === 'web';
 
 export function createTokenService(secret: string, sessionTtlSec: number): TokenService {
   const verify = (token: string, typ: string): jwt.JwtPayload | null => {
@@ -41,12 +45,12 @@ export function createTokenService(secret: string, sessionTtlSec: number): Token
         ? { userId: payload.sub, orgId: payload.org }
         : null;
     },
-    signStream: ({ callId, orgId }, ttlSec) =>
-      jwt.sign({ typ: 'stream', org: orgId }, secret, { algorithm: ALGORITHM, subject: callId, expiresIn: ttlSec }),
+    signStream: ({ callId, orgId, channel }, ttlSec) =>
+      jwt.sign({ typ: 'stream', org: orgId, ch: channel }, secret, { algorithm: ALGORITHM, subject: callId, expiresIn: ttlSec }),
     verifyStream: (token) => {
       const payload = verify(token, 'stream');
-      return payload && typeof payload.sub === 'string' && typeof payload.org === 'string'
-        ? { callId: payload.sub, orgId: payload.org }
+      return payload && typeof payload.sub === 'string' && typeof payload.org === 'string' && isChannel(payload.ch)
+        ? { callId: payload.sub, orgId: payload.org, channel: payload.ch }
         : null;
     },
   };
