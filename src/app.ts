@@ -14,6 +14,7 @@ import { createHttpApp } from './http/server';
 import { createLogger } from './logger';
 import { createTwilioStreamServer } from './http/twilio-stream';
 import { routeUpgrades } from './http/upgrades';
+import { voiceDemoRoutes } from './http/voice-demo';
 import { createWebVoiceServer } from './http/web-voice-stream';
 import { createServiceContext, type ServiceContext } from './services/context';
 import { TWILIO_STREAM_PATH } from './voice/twilio/protocol';
@@ -45,7 +46,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const api = await createOpenApiBackend(svc, handlers);
   const docs = createDocsPage({ htmlPath: DOCS_HTML_PATH, sources: DOCS_SOURCES, build: () => buildDocsPage(), log });
-  const koa = createHttpApp(svc, api, [await docsRoutes(api, docs), metricsRoute(svc.metrics, config.metricsToken)]);
+  const extraRoutes = [await docsRoutes(api, docs), await voiceDemoRoutes(), metricsRoute(svc.metrics, config.metricsToken)];
+  const koa = createHttpApp(svc, api, extraRoutes);
   const server = createServer(koa.callback());
   server.keepAliveTimeout = 65_000;
   const twilioStreams = createTwilioStreamServer(svc);
