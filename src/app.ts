@@ -10,11 +10,13 @@ import { docsRoutes } from './http/docs';
 import { buildDocsPage, createDocsPage, DOCS_HTML_PATH, DOCS_SOURCES } from './http/docs-page';
 import { metricsRoute } from './http/metrics';
 import { createOpenApiBackend } from './http/openapi';
+import { limitCaller } from './http/rate-limit';
 import { createHttpApp } from './http/server';
 import { createLogger } from './logger';
 import { createTwilioStreamServer } from './http/twilio-stream';
 import { routeUpgrades } from './http/upgrades';
 import { createServiceContext, type ServiceContext } from './services/context';
+import { createRateLimiters } from './services/rate-limiters';
 import { TWILIO_STREAM_PATH } from './voice/twilio/protocol';
 
 export interface App {
@@ -41,9 +43,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const svc = createServiceContext(config, log, database);
 
-  const api = await createOpenApiBackend(svc, handlers);
+  const limiters = createRateLimiters(config.rateLimits, { pgPool: database.pgPool });
+  const api = await createOpenApiBackend(svc, handlers, { admitCaller: limitCaller(limiters) });
   const docs = createDocsPage({ htmlPath: DOCS_HTML_PATH, sources: DOCS_SOURCES, build: () => buildDocsPage(), log });
-  const koa = createHttpApp(svc, api, [await docsRoutes(api, docs), metricsRoute(svc.metrics, config.metricsToken)]);
+  const koa = createHttpApp(svc, api, limiters, [await docsRoutes(api, docs), metricsRoute(svc.metrics, config.metricsToken)]);
   const server = createServer(koa.callback());
   server.keepAliveTimeout = 65_000;
   const twilioStreams = createTwilioStreamServer(svc);
@@ -73,6 +76,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await svc.calls.drain(graceMs);
         for (const ws of twilioStreams.clients) ws.terminate();
         await httpClosed;
+        await limiters.close();
         await database.close();
       })()),
   };
