@@ -10,6 +10,7 @@ import { docsRoutes } from './http/docs';
 import { buildDocsPage, createDocsPage, DOCS_HTML_PATH, DOCS_SOURCES } from './http/docs-page';
 import { metricsRoute } from './http/metrics';
 import { createOpenApiBackend } from './http/openapi';
+import { limitCaller } from './http/rate-limit';
 import { createHttpApp } from './http/server';
 import { createLogger } from './logger';
 import { createTwilioStreamServer } from './http/twilio-stream';
@@ -17,6 +18,7 @@ import { routeUpgrades } from './http/upgrades';
 import { voiceDemoRoutes } from './http/voice-demo';
 import { createWebVoiceServer } from './http/web-voice-stream';
 import { createServiceContext, type ServiceContext } from './services/context';
+import { createRateLimiters } from './services/rate-limiters';
 import { TWILIO_STREAM_PATH } from './voice/twilio/protocol';
 import { WEB_VOICE_PATH } from './voice/web/protocol';
 
@@ -44,10 +46,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const svc = createServiceContext(config, log, database);
 
-  const api = await createOpenApiBackend(svc, handlers);
+  const limiters = createRateLimiters(config.rateLimits, { pgPool: database.pgPool });
+  const api = await createOpenApiBackend(svc, handlers, { admitCaller: limitCaller(limiters) });
   const docs = createDocsPage({ htmlPath: DOCS_HTML_PATH, sources: DOCS_SOURCES, build: () => buildDocsPage(), log });
   const extraRoutes = [await docsRoutes(api, docs), await voiceDemoRoutes(), metricsRoute(svc.metrics, config.metricsToken)];
-  const koa = createHttpApp(svc, api, extraRoutes);
+  const koa = createHttpApp(svc, api, limiters, extraRoutes);
   const server = createServer(koa.callback());
   server.keepAliveTimeout = 65_000;
   const twilioStreams = createTwilioStreamServer(svc);
@@ -78,6 +81,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         await svc.calls.drain(graceMs);
         for (const ws of [...twilioStreams.clients, ...webVoice.clients]) ws.terminate();
         await httpClosed;
+        await limiters.close();
         await database.close();
       })()),
   };

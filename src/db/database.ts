@@ -11,6 +11,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface DatabaseHandle {
   db: DB;
   dialect: DialectName;
+  /** The Postgres pool under `db`, for the rate limiter's counters; absent on SQLite. */
+  pgPool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -47,7 +49,7 @@ function openPostgres(connectionString: string, poolSize: number): DatabaseHandl
   // A dropped idle connection (Postgres restart) must not crash the process; the pool reconnects on next use.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', pgPool: pool, close: () => db.destroy() };
 }
 
 /** `sqlite:<path>`, `sqlite::memory:` or `postgres://...` (see DATABASE_URL in the README). */

@@ -48,7 +48,12 @@ function refusal(c: OpenApiContext, koa: KoaContext): AppError {
  * openapi-backend routes by operationId, runs the security handlers, validates the request, then calls our
  * typed handler. Errors are thrown and mapped in one place (src/http/errors.ts).
  */
-export async function createOpenApiBackend(svc: ServiceContext, handlers: HandlerMap): Promise<OpenAPIBackend> {
+export interface OpenApiOptions {
+  /** Runs once the caller is authenticated, before the handler (the per-caller rate limit). */
+  admitCaller?: (koa: KoaContext, auth: AuthContext) => Promise<void>;
+}
+
+export async function createOpenApiBackend(svc: ServiceContext, handlers: HandlerMap, options: OpenApiOptions = {}): Promise<OpenAPIBackend> {
   const api = new OpenAPIBackend({
     definition: SPEC_PATH,
     apiRoot: API_ROOT,
@@ -110,8 +115,9 @@ export async function createOpenApiBackend(svc: ServiceContext, handlers: Handle
 
   for (const operationId of Object.keys(handlers) as OperationId[]) {
     const handler = handlers[operationId] as (req: HandlerRequest<OperationId>, svc: ServiceContext) => Promise<Reply>;
-    api.register(operationId, (c: OpenApiContext, koa: KoaContext) => {
+    api.register(operationId, async (c: OpenApiContext, koa: KoaContext) => {
       const auth = authenticated(c);
+      if (auth) await options.admitCaller?.(koa, auth);
       const req = {
         params: c.request.params,
         query: c.request.query,
