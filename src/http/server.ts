@@ -5,6 +5,7 @@ import type { OpenAPIBackend } from 'openapi-backend';
 import type { ServiceContext } from '../services/context';
 import { toErrorResponse } from './errors';
 import { observeRequests } from './metrics';
+import { screenRequestInput } from './request-body';
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
@@ -42,6 +43,7 @@ export function createHttpApp(svc: ServiceContext, api: OpenAPIBackend, extraRou
       strict: true,
     }),
   );
+  app.use(screenRequestInput());
   for (const route of extraRoutes) app.use(route);
   app.use((ctx) =>
     api.handleRequest(
