@@ -7,6 +7,7 @@ import { migrateToLatest } from './db/migrate';
 import { seedDatabase } from './db/seed';
 import { handlers } from './handlers';
 import { docsRoutes } from './http/docs';
+import { answerClientErrors } from './http/client-errors';
 import { buildDocsPage, createDocsPage, DOCS_HTML_PATH, DOCS_SOURCES } from './http/docs-page';
 import { metricsRoute } from './http/metrics';
 import { createOpenApiBackend } from './http/openapi';
@@ -53,6 +54,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const koa = createHttpApp(svc, api, limiters, extraRoutes);
   const server = createServer(koa.callback());
   server.keepAliveTimeout = 65_000;
+  answerClientErrors(server);
   const twilioStreams = createTwilioStreamServer(svc);
   const webVoice = createWebVoiceServer(svc);
   routeUpgrades(server, { [TWILIO_STREAM_PATH]: twilioStreams, [WEB_VOICE_PATH]: webVoice });

@@ -18,3 +18,11 @@ export function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && UNIQUE_VIOLATION.has(code);
 }
+
+/** Postgres refused text it cannot encode (NUL, invalid byte sequences): the client's input, not a server fault. */
+const UNSTORABLE_TEXT = new Set(['22021', '22P05']);
+
+export function isUnstorableText(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && UNSTORABLE_TEXT.has(code);
+}

@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import addFormats from 'ajv-formats';
 import type { Context as KoaContext } from 'koa';
-import { OpenAPIBackend, type Context as OpenApiContext, type Document } from 'openapi-backend';
+import { OpenAPIBackend, type Context as OpenApiContext, type Document, type Options } from 'openapi-backend';
+import type Ajv from 'ajv';
 import { AppError, unauthorized } from '../errors';
 import { authenticateApiKey, authenticateSession } from '../services/auth';
 import type { AuthContext, ServiceContext } from '../services/context';
@@ -44,6 +45,21 @@ function refusal(c: OpenApiContext, koa: KoaContext): AppError {
   return unauthorized();
 }
 
+/** How requests are routed and validated; tests build a validator with the same rules to predict refusals. */
+export const REQUEST_VALIDATION = {
+  definition: SPEC_PATH,
+  apiRoot: API_ROOT,
+  strict: true,
+  // Query and path parameters arrive as strings; handlers get them typed as the spec says, with its defaults.
+  coerceTypes: true,
+  validate: true,
+  ajvOpts: { useDefaults: true, allErrors: false },
+  customizeAjv: (ajv: Ajv) => {
+    addFormats.default(ajv, ['email', 'date-time', 'date', 'uri']);
+    return ajv;
+  },
+} satisfies Options;
+
 /**
  * openapi-backend routes by operationId, runs the security handlers, validates the request, then calls our
  * typed handler. Errors are thrown and mapped in one place (src/http/errors.ts).
@@ -54,19 +70,7 @@ export interface OpenApiOptions {
 }
 
 export async function createOpenApiBackend(svc: ServiceContext, handlers: HandlerMap, options: OpenApiOptions = {}): Promise<OpenAPIBackend> {
-  const api = new OpenAPIBackend({
-    definition: SPEC_PATH,
-    apiRoot: API_ROOT,
-    strict: true,
-    // Query and path parameters arrive as strings; handlers get them typed as the spec says, with its defaults.
-    coerceTypes: true,
-    validate: true,
-    ajvOpts: { useDefaults: true, allErrors: false },
-    customizeAjv: (ajv) => {
-      addFormats.default(ajv, ['email', 'date-time', 'date', 'uri']);
-      return ajv;
-    },
-  });
+  const api = new OpenAPIBackend(REQUEST_VALIDATION);
 
   const check = (c: OpenApiContext, auth: AuthContext | null) => {
     if (!auth) throw unauthorized('Invalid or expired credentials', 'invalid_credentials');

@@ -7,6 +7,7 @@ import type { RateLimiters } from '../services/rate-limiters';
 import { toErrorResponse } from './errors';
 import { observeRequests } from './metrics';
 import { limitByAddress, limitByOperation } from './rate-limit';
+import { screenRequestInput } from './request-body';
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
@@ -54,6 +55,7 @@ export function createHttpApp(
     }),
   );
   app.use(limitByOperation(limiters, api));
+  app.use(screenRequestInput());
   for (const route of extraRoutes) app.use(route);
   app.use((ctx) =>
     api.handleRequest(
