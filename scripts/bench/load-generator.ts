@@ -6,9 +6,11 @@
  *
  *   npx tsx scripts/bench/load-generator.ts --server URL --public-url URL --auth-token T --api-key K --agent ID
  *                                          --calls N [--warmup-s 4] [--seconds 15]
+ *   npx tsx scripts/bench/load-generator.ts --bare-url ws://... --calls N ...   (streams only, no webhook)
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { newCallSid } from '../lib/twilio-caller';
 import { BenchCall, type CallBehaviour } from './lib/bench-call';
 import { LineClock } from './lib/line-clock';
 import { emptyCounts } from './lib/outbound-frames';
@@ -46,6 +48,7 @@ const { values } = parseArgs({
     'auth-token': { type: 'string' },
     'api-key': { type: 'string' },
     agent: { type: 'string' },
+    'bare-url': { type: 'string' },
     calls: { type: 'string' },
     'warmup-s': { type: 'string', default: '4' },
     seconds: { type: 'string', default: '15' },
@@ -74,7 +77,10 @@ await Promise.all(
     while (next < wanted) {
       next++;
       try {
-        const call = await BenchCall.place(target, counts, BEHAVIOUR);
+        const bareUrl = values['bare-url'];
+        const call = bareUrl
+          ? await BenchCall.openStream(bareUrl, { callSid: newCallSid(), customParameters: {} }, counts, BEHAVIOUR)
+          : await BenchCall.place(target, counts, BEHAVIOUR);
         calls.push(call);
         clock.add(call);
       } catch (error) {

@@ -42,7 +42,7 @@ const fakes = await startFakesProcess([
   ...['--llm-ttft-ms', values['llm-ttft-ms'], '--tts-ttfb-ms', values['tts-ttfb-ms']],
 ]);
 const bench = await startBenchServer({
-  fakes: fakes.urls,
+  fakes: fakes.info,
   greeting: 'Hello.',
   endpointingMs: ENDPOINTING_MS,
   ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
@@ -63,7 +63,7 @@ try {
   console.log(`baseline: ${turns} turns straight against the fakes, ${parallel} at a time`);
   await inParallel(async () => {
     if (started++ >= turns) return false;
-    baseline.push(await measureBaselineTurn(fakes.urls, clock, { speechMs: BEHAVIOUR.speechMs, endpointingMs: ENDPOINTING_MS, reply: REPLY }));
+    baseline.push(await measureBaselineTurn(fakes.info, clock, { speechMs: BEHAVIOUR.speechMs, endpointingMs: ENDPOINTING_MS, reply: REPLY }));
     return true;
   });
 

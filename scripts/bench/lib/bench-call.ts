@@ -61,23 +61,37 @@ export class BenchCall {
 
   /** Rings (signed webhook) and opens the media stream; throws when the call is refused. */
   static async place(target: CallTarget, counts: OutboundFrameCounts, behaviour: CallBehaviour): Promise<BenchCall> {
-    const call = new BenchCall(counts, behaviour);
     const answer = await sendVoiceWebhook({ ...target, agentId: target.agentId });
     if (!answer.streamUrl) throw new Error(`call refused (${answer.status}): ${answer.say ?? answer.body.slice(0, 200)}`);
-    call.stream = await TwilioStream.open(streamUrlOnServer(answer.streamUrl, target.publicUrl, target.serverUrl), {
-      callSid: answer.callSid,
-      customParameters: answer.parameters,
+    const streamUrl = streamUrlOnServer(answer.streamUrl, target.publicUrl, target.serverUrl);
+    return BenchCall.openStream(streamUrl, { callSid: answer.callSid, customParameters: answer.parameters }, counts, behaviour);
+  }
+
+  /** Opens a media stream straight away, without a webhook (the bare baseline server needs none). */
+  static async openStream(
+    streamUrl: string,
+    call: { callSid: string; customParameters: Record<string, string> },
+    counts: OutboundFrameCounts,
+    behaviour: CallBehaviour,
+  ): Promise<BenchCall> {
+    const bench = new BenchCall(counts, behaviour);
+    await bench.connect(streamUrl, call);
+    return bench;
+  }
+
+  private async connect(streamUrl: string, identity: { callSid: string; customParameters: Record<string, string> }): Promise<void> {
+    this.stream = await TwilioStream.open(streamUrl, {
+      ...identity,
       record: false,
       listener: {
-        media: (frame) => call.onMedia(frame),
-        mark: () => (call.lastMarkAt = nowMs()),
+        media: (frame) => this.onMedia(frame),
+        mark: () => (this.lastMarkAt = nowMs()),
         clear: () => {
-          call.clears++;
-          call.frames.cleared();
+          this.clears++;
+          this.frames.cleared();
         },
       },
     });
-    return call;
   }
 
   get open(): boolean {

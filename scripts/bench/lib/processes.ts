@@ -10,15 +10,16 @@ import type { FakeVendorUrls } from '../../../test/fakes/serve';
 
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-export interface FakesProcess {
-  urls: FakeVendorUrls;
+export interface HelperProcess<Info> {
+  /** What the process printed as its first line (JSON). */
+  info: Info;
   pid: number;
   stop(): Promise<void>;
 }
 
-/** `test/fakes/serve.ts` with the given options (e.g. `--llm-ttft-ms 200`), ready once it printed its URLs. */
-export async function startFakesProcess(args: string[]): Promise<FakesProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/fakes/serve.ts', ...args], {
+/** A TypeScript script as its own process, ready once it printed one JSON line about itself. */
+export async function startHelperProcess<Info>(script: string, args: string[] = []): Promise<HelperProcess<Info>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -26,10 +27,10 @@ export async function startFakesProcess(args: string[]): Promise<FakesProcess> {
   const firstLine = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`the fakes process exited (${code}) before printing its URLs`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited (${code}) before it was ready`)));
   });
   return {
-    urls: JSON.parse(firstLine) as FakeVendorUrls,
+    info: JSON.parse(firstLine) as Info,
     pid: child.pid!,
     stop: async () => {
       if (child.exitCode === null) child.kill('SIGTERM');
@@ -37,6 +38,9 @@ export async function startFakesProcess(args: string[]): Promise<FakesProcess> {
     },
   };
 }
+
+/** `test/fakes/serve.ts` with the given options (e.g. `--llm-ttft-ms 200`); `info` holds the vendor URLs. */
+export const startFakesProcess = (args: string[]) => startHelperProcess<FakeVendorUrls>('test/fakes/serve.ts', args);
 
 export interface ProcessSample {
   /** CPU time used so far (user + system), milliseconds. */
