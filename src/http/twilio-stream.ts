@@ -4,7 +4,7 @@ import { AppError } from '../errors';
 import { startCallSession, type CallSession } from '../services/call-session';
 import type { ServiceContext } from '../services/context';
 import { TwilioLink } from '../voice/twilio/link';
-import { parseInbound, type StartMessage } from '../voice/twilio/protocol';
+import { mediaPayloadOf, parseInbound, type StartMessage } from '../voice/twilio/protocol';
 
 
 
@@ -38,7 +38,13 @@ class TwilioStreamConnection {
   }
 
   private onText(data: RawData): void {
-    const message = parseInbound(String(data));
+    const text = String(data);
+    const payload = mediaPayloadOf(text);
+    if (payload !== null) {
+      this.session?.receiveAudio(Buffer.from(payload, 'base64'));
+      return;
+    }
+    const message = parseInbound(text);
     if (!message) return;
     switch (message.event) {
       case 'start':

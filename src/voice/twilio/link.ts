@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { CallerLink } from '../types';
-import { clearMessage, markMessage, mediaMessage } from './protocol';
+import { clearMessage, markMessage, mediaMessageAfter, mediaMessagePrefix } from './protocol';
 
 /**
  * The agent's voice towards Twilio. A peer that stops reading must not grow our memory: past
@@ -8,16 +8,19 @@ import { clearMessage, markMessage, mediaMessage } from './protocol';
  */
 export class TwilioLink implements CallerLink {
   private overflowed = false;
+  private readonly mediaPrefix: string;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly streamSid: string,
     private readonly onOverflow: () => void,
     private readonly maxBufferedBytes = 1 << 20,
-  ) {}
+  ) {
+    this.mediaPrefix = mediaMessagePrefix(streamSid);
+  }
 
   sendAudio(frame: Buffer): void {
-    this.send(mediaMessage(this.streamSid, frame));
+    this.send(mediaMessageAfter(this.mediaPrefix, frame));
   }
 
   sendMark(name: string): void {
