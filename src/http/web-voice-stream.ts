@@ -12,8 +12,6 @@ import { CLOSE_CODES, parseClientMessage, SAMPLE_RATES, type WebAudioFormat } fr
 
 /** A browser that connected but never says `start` is holding a call line for nothing. */
 const START_TIMEOUT_MS = 10_000;
-/** Refusals of startCallSession: the token's call is gone or taken (a replay) vs. the agent or org cannot talk. */
-const TOKEN_REFUSALS = new Set(['stream_refused']);
 
 const closeCodeFor = (reason: EndReason): number =>
   reason === 'max_duration' ? CLOSE_CODES.maxDuration : reason === 'error' ? CLOSE_CODES.serverError : CLOSE_CODES.normal;
@@ -98,7 +96,8 @@ class WebVoiceConnection {
       await this.session.start();
     } catch (error) {
       if (error instanceof AppError) {
-        this.refuse(TOKEN_REFUSALS.has(error.code) ? CLOSE_CODES.badToken : CLOSE_CODES.refused, error.message);
+        // stream_refused: the token's call is over or already attached (a replay); else the agent or org cannot talk.
+        this.refuse(error.code === 'stream_refused' ? CLOSE_CODES.badToken : CLOSE_CODES.refused, error.message);
         return;
       }
       this.svc.log.error({ err: error, callId: this.claims.callId }, 'web voice session failed to start');

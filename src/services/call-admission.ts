@@ -13,7 +13,7 @@ const monthStart = (date = new Date()) => `${date.toISOString().slice(0, 7)}-01`
  * Reserves one concurrent-call slot by inserting the call as `active`. Count and insert happen under the
  * organization's lock, so parallel webhooks and web sessions (on any process) never exceed `maxConcurrentCalls`.
  */
-export async function reserveCall(svc: ServiceContext, plan: Plan, call: Omit<NewCall, 'instanceId'>): Promise<Call> {
+async function reserveCall(svc: ServiceContext, plan: Plan, call: Omit<NewCall, 'instanceId'>): Promise<Call> {
   const used = await minutesUsedSince(svc.db, call.orgId, monthStart());
   if (used >= plan.limits.maxMonthlyMinutes) {
     throw new AppError(403, 'The monthly minutes of the plan are used up', 'minutes_exhausted');

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav, generateSilence, generateTone, pcm16ToBytes } from '../../src/voice/audio';
 import { launchChromium } from '../support/browser';
 import { phoneOrg, startPhoneWorld, waitForCallEnd, type PhoneOrg, type PhoneWorld } from '../support/phone';
+import { sessionFor } from '../support/web-voice';
 
 const RATE = 48_000;
 
@@ -83,5 +84,21 @@ describe('GET /api/voice/demo in Chromium with a fake microphone', () => {
     ]);
     expect(call!.summary).toBeTruthy();
     expect(errors).toEqual([]);
+  });
+
+  it('talks with a pasted session token, the API key staying on the server', { timeout: 60_000 }, async () => {
+    const session = await sessionFor(world, org);
+    const page = await browser.newPage();
+    page.setDefaultTimeout(20_000);
+    await page.goto(`${world.server.apiUrl}/voice/demo`);
+    await page.fill('#session-token', session.token);
+    await page.click('#talk');
+    await page.locator('#transcript li.assistant', { hasText: 'Hello, Luigi’s here.' }).waitFor();
+    await expect(page.locator('#status').textContent()).resolves.toContain(session.sessionId);
+    await page.click('#hangup');
+    await page.locator('#status[data-state="ended"]').waitFor();
+    await waitForCallEnd(world, org.orgId, session.sessionId, { summarized: false });
+    const { data: call } = await org.client.GET('/dashboard/calls/{id}', { params: { path: { id: session.sessionId } } });
+    expect(call).toMatchObject({ channel: 'web', status: 'completed', endReason: 'caller_hangup' });
   });
 });

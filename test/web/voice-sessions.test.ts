@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { setOrgState } from '../support/factories';
-import { callRow as callRowOf, phoneOrg, startPhoneWorld, useUpMonthlyMinutes, type PhoneOrg, type PhoneWorld } from '../support/phone';
+import { callRow as callRowOf, phoneOrg, ring, startPhoneWorld, useUpMonthlyMinutes, type PhoneOrg, type PhoneWorld } from '../support/phone';
 import { expectErrorBody } from '../support/spec';
 import { createSession, sessionFor, socketUrlOnServer, WebVoiceSocket } from '../support/web-voice';
 
@@ -80,13 +80,23 @@ describe('POST /voice/sessions', () => {
     expect((await createSession(world, suspended)).response.status).toBe(201);
   });
 
-  it('shares the plan line limit with phone calls, also under parallel requests (free plan: 2 lines)', async () => {
+  it('holds the line limit of the plan, also under parallel requests (free plan: 2 lines)', async () => {
     const free = await phoneOrg(world, { plan: 'free', voice: 'edge' });
     const results = await Promise.all(Array.from({ length: 8 }, () => createSession(world, free)));
     expect(results.filter((r) => r.response.status === 201)).toHaveLength(2);
     const refused = results.filter((r) => r.response.status === 403);
     expect(refused).toHaveLength(6);
     for (const r of refused) expect(r.error).toMatchObject({ code: 'concurrency_limit' });
+  });
+
+  it('counts phone calls and web sessions on the same lines', async () => {
+    const free = await phoneOrg(world, { plan: 'free', voice: 'edge' });
+    expect((await ring(world, free)).streamUrl).toBeTruthy();
+    expect((await createSession(world, free)).response.status).toBe(201);
+    const refused = await createSession(world, free);
+    expect(refused.response.status).toBe(403);
+    expect(refused.error).toMatchObject({ code: 'concurrency_limit' });
+    expect((await ring(world, free)).say).toMatch(/lines are busy/i);
   });
 
   it('answers 403 minutes_exhausted once the monthly minutes of the plan are used up', async () => {
