@@ -6,8 +6,6 @@ import type { ServiceContext } from '../services/context';
 import { TwilioLink } from '../voice/twilio/link';
 import { mediaPayloadOf, parseInbound, type StartMessage } from '../voice/twilio/protocol';
 
-
-
 /** Twilio sends `start` right after connecting; a socket that stays silent is not Twilio. */
 const START_TIMEOUT_MS = 10_000;
 const CLOSE_POLICY = 1008;
@@ -78,7 +76,11 @@ class TwilioStreamConnection {
       this.ws.close(CLOSE_POLICY, 'invalid stream token');
       return;
     }
-    const link = new TwilioLink(this.ws, streamSid, () => void this.session?.end('error'));
+    // A peer that stopped reading is dropped at once: its unsent audio is freed and the call ends as failed.
+    const link = new TwilioLink(this.ws, streamSid, () => {
+      void this.session?.end('error');
+      this.ws.terminate();
+    });
     try {
       this.session = await startCallSession(this.svc, claims, {
         channel: 'phone',

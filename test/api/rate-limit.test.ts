@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { sendVoiceWebhook } from '../../scripts/lib/twilio-caller';
 import { createApp, type App } from '../../src/app';
 import { parseConfig } from '../../src/config';
+import { createRateLimiters } from '../../src/services/rate-limiters';
 import { freshDatabaseUrl, testDialect } from '../support/database';
 import { activeOrg, createApiKey, signUpOrg, uniqueEmail } from '../support/factories';
 import { PUBLIC_URL, TWILIO_TOKEN } from '../support/phone';
@@ -206,6 +207,28 @@ describe('counters shared by server instances', () => {
     const prefix = `voicex-test-${randomBytes(4).toString('hex')}`;
     const t = await alternate({ REDIS_URL: 'redis://127.0.0.1:6379', RATE_LIMIT_PREFIX: prefix }, 'Redis store');
     expect(t.refused).toBe(10);
+  });
+});
+
+describe('a shared store that is down', () => {
+  it('falls back to counting in memory instead of failing requests', async () => {
+    const rule = { points: 2, durationSec: 60 };
+    const limiters = createRateLimiters({
+      ip: rule,
+      caller: rule,
+      signin: rule,
+      webhook: rule,
+      store: 'redis',
+      redisUrl: 'redis://127.0.0.1:1', // nothing listens there
+      keyPrefix: `down-${randomBytes(4).toString('hex')}`,
+    });
+    try {
+      const decisions = [];
+      for (let i = 0; i < 3; i++) decisions.push((await limiters.consume('ip', '192.0.2.1')).allowed);
+      expect(decisions).toEqual([true, true, false]);
+    } finally {
+      await limiters.close();
+    }
   });
 });
 
