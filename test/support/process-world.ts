@@ -19,7 +19,8 @@ export interface ProcessOrg {
 }
 
 export interface ProcessWorld {
-  newOrg(plan: string): Promise<ProcessOrg>;
+  /** Through `via` (default: the process the platform was set up on); processes share the database and secrets. */
+  newOrg(plan: string, via?: ServerProcess): Promise<ProcessOrg>;
   agentBody(name: string): Schemas['AgentCreate'];
 }
 
@@ -36,12 +37,13 @@ export async function setUpProcessWorld(server: ServerProcess, fakes: FakeVendor
     stt: await global({ category: 'stt', providerKey: 'deepgram', name: 'Deepgram', credentials: { apiKey: 'k' }, models: [{ modelId: 'nova-2', label: 'N' }], settings: { baseUrl: fakes.deepgram } }),
   };
   return {
-    newOrg: async (plan) => {
+    newOrg: async (plan, via = server) => {
       const email = `owner.${randomBytes(4).toString('hex')}@example.com`;
-      const signup = await processClient(server).POST('/auth/signup', { body: { name: 'Owner', email, password: 'owner-password', orgName: 'Org' } });
+      const signup = await processClient(via).POST('/auth/signup', { body: { name: 'Owner', email, password: 'owner-password', orgName: 'Org' } });
       const orgId = signup.data!.organization._id;
-      await root.PATCH('/admin/organizations/{id}', { params: { path: { id: orgId } }, body: { status: 'active', planSlug: plan } });
-      const key = await processClient(server, { token: signup.data!.token }).POST('/dashboard/api-keys', { body: { name: 'k' } });
+      const admin = processClient(via, { token: setup.data.token });
+      await admin.PATCH('/admin/organizations/{id}', { params: { path: { id: orgId } }, body: { status: 'active', planSlug: plan } });
+      const key = await processClient(via, { token: signup.data!.token }).POST('/dashboard/api-keys', { body: { name: 'k' } });
       return { orgId, token: signup.data!.token, apiKey: key.data!.rawKey };
     },
     agentBody: (name) => ({
