@@ -8,6 +8,7 @@ import { seedDatabase } from './db/seed';
 import { handlers } from './handlers';
 import { docsRoutes } from './http/docs';
 import { answerClientErrors } from './http/client-errors';
+import { trackConnections } from './http/connection-drain';
 import { buildDocsPage, createDocsPage, DOCS_HTML_PATH, DOCS_SOURCES } from './http/docs-page';
 import { metricsRoute } from './http/metrics';
 import { createOpenApiBackend } from './http/openapi';
@@ -55,6 +56,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const server = createServer(koa.callback());
   server.keepAliveTimeout = 65_000;
   answerClientErrors(server);
+  const connections = trackConnections(server);
   const twilioStreams = createTwilioStreamServer(svc);
   const webVoice = createWebVoiceServer(svc);
   routeUpgrades(server, { [TWILIO_STREAM_PATH]: twilioStreams, [WEB_VOICE_PATH]: webVoice });
@@ -79,7 +81,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     stop: ({ graceMs = config.calls.shutdownGraceMs } = {}) =>
       (stopping ??= (async () => {
         const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
+        connections.drain();
         await svc.calls.drain(graceMs);
         for (const ws of [...twilioStreams.clients, ...webVoice.clients]) ws.terminate();
         await httpClosed;

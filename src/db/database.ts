@@ -46,8 +46,10 @@ function openPostgres(connectionString: string, poolSize: number): DatabaseHandl
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
   });
-  // A dropped idle connection (Postgres restart) must not crash the process; the pool reconnects on next use.
+  // A dropped connection (Postgres restart) must not crash the process: the pool reports idle clients' errors,
+  // each client those it gets while checked out (its query fails on its own); the pool replaces broken clients.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', pgPool: pool, close: () => db.destroy() };
 }

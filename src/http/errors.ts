@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { Logger } from 'pino';
-import { isUniqueViolation, isUnstorableText } from '../db/values';
+import { isDatabaseUnavailable, isUniqueViolation, isUnstorableText } from '../db/values';
 import { AppError, badRequest } from '../errors';
 
 export interface ErrorResponse {
@@ -72,6 +72,10 @@ export function toErrorResponse(error: unknown, log: Logger): ErrorResponse {
     log.error({ operationId: error.operationId, errors: error.errors }, error.message);
     const details = error.errors.map((e) => ({ path: e.instancePath || '/', message: e.message ?? e.keyword }));
     return { status: 500, body: { error: 'Response does not match openapi.yaml', code: 'response_mismatch', details } };
+  }
+  if (isDatabaseUnavailable(error)) {
+    log.warn({ err: error }, 'database unavailable');
+    return { status: 503, body: { error: 'Service temporarily unavailable, please retry', code: 'database_unavailable' } };
   }
   if (isUnstorableText(error)) return toErrorResponse(badRequest('Text contains characters that cannot be stored', 'unstorable_text'), log);
   if (isUniqueViolation(error)) {

@@ -33,11 +33,15 @@ function authenticated(c: OpenApiContext): AuthContext | undefined {
   return undefined;
 }
 
-/** The most telling refusal among the security handlers' errors: a 403 beats a 401, a specific 401 a generic one. */
+/**
+ * The most telling refusal among the security handlers' errors: a 403 beats a 401, a specific 401 a generic one.
+ * A handler that failed for another reason (the database is down) did not refuse anyone: that error is raised.
+ */
 function refusal(c: OpenApiContext, koa: KoaContext): AppError {
-  const errors = Object.values(c.security ?? {})
-    .map((r) => (r && typeof r === 'object' && 'error' in r ? (r as { error: unknown }).error : undefined))
-    .filter((e): e is AppError => e instanceof AppError);
+  const raised = Object.values(c.security ?? {}).map((r) => (r && typeof r === 'object' && 'error' in r ? (r as { error: unknown }).error : undefined));
+  const failure = raised.find((e) => e !== undefined && !(e instanceof AppError));
+  if (failure) throw failure;
+  const errors = raised.filter((e): e is AppError => e instanceof AppError);
   const forbidden = errors.find((e) => e.status === 403);
   if (forbidden) return forbidden;
   if (errors[0]) return errors[0];
