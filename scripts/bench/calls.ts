@@ -6,7 +6,8 @@
  * before each step with the same generator and N: a bare WebSocket server pacing stamped audio with none of Voicex
  * (bare-stream-server.ts), so what the shared machine does to frame timing is told apart from what we do.
  *
- *   npm run bench:calls -- [--steps 50,100,200,300,500] [--seconds 10] [--database-url URL] [--cpu-prof DIR]
+ *   npm run bench:calls -- [--steps 50,100,200,300,500] [--seconds 10] [--keep-going] [--database-url URL]
+ *                          [--cpu-prof DIR]
  *
  * Per N it prints the server's CPU (share of one core) and RSS per call, the agent frames received, dropped and
  * late, their jitter p50/p99, and how busy the whole (shared) machine and the generator were, so a limit reached
@@ -47,6 +48,8 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '10' },
     'database-url': { type: 'string' },
     'cpu-prof': { type: 'string' },
+    /** Run every step even past a limit (for figures on how CPU and memory grow). */
+    'keep-going': { type: 'boolean', default: false },
   },
 });
 const steps = values.steps.split(',').map(Number);
@@ -62,9 +65,12 @@ interface Step {
   loadAverage: string;
 }
 
-/** One load generator run of `calls` streams against the process `serverPid`, sampled over its window. */
-async function runStep(serverPid: number, fakesPid: number | null, calls: number, target: string[]): Promise<Step> {
-  const idle = sampleProcess(serverPid);
+/**
+ * One load generator run of `calls` streams against the process `serverPid`, sampled over its window. RSS per call
+ * is counted from `idleRss`, the process's RSS before any call (a reading between steps can catch garbage not yet
+ * collected).
+ */
+async function runStep(serverPid: number, idleRss: number, fakesPid: number | null, calls: number, target: string[]): Promise<Step> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'scripts/bench/load-generator.ts', ...target, '--calls', String(calls), '--seconds', values.seconds],
@@ -73,7 +79,8 @@ async function runStep(serverPid: number, fakesPid: number | null, calls: number
   let start: { server: ProcessSample; fakes: ProcessSample | null; machine: MachineSample } | null = null;
   let result: Step | null = null;
   for await (const line of createInterface({ input: child.stdout! })) {
-    const message = JSON.parse(line) as { event: string };
+    const message = JSON.parse(line) as { event: string; reason?: string };
+    if (message.event === 'gave-up') throw new Error(`the load generator gave up at ${calls} calls: ${message.reason}`);
     if (message.event === 'window-start') {
       start = { server: sampleProcess(serverPid), fakes: fakesPid ? sampleProcess(fakesPid) : null, machine: sampleMachine() };
     } else if (message.event === 'window-end' && start) {
@@ -85,7 +92,7 @@ async function runStep(serverPid: number, fakesPid: number | null, calls: number
         serverCpu: cpuPercent(start.server, server),
         fakesCpu: fakesPid && start.fakes ? cpuPercent(start.fakes, sampleProcess(fakesPid)) : null,
         machineBusy: machineBusyPercent(start.machine, sampleMachine()),
-        rssPerCallKb: (server.rssBytes - idle.rssBytes) / 1024 / Math.max(1, figures.connected),
+        rssPerCallKb: (server.rssBytes - idleRss) / 1024 / Math.max(1, figures.connected),
         loadAverage: uptimeLoad(),
       };
     }
@@ -119,10 +126,11 @@ const bench = await startBenchServer({
   greeting: GREETING,
   endpointingMs: 200,
   ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
-  ...(values['cpu-prof'] ? { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${values['cpu-prof']}` } } : {}),
+  ...(values['cpu-prof'] ? { cpuProfileDir: values['cpu-prof'] } : {}),
 });
 
 const bare = await startHelperProcess<{ url: string }>('scripts/bench/bare-stream-server.ts');
+const idleRss = { bare: sampleProcess(bare.pid).rssBytes, voicex: sampleProcess(bench.server.child.pid!).rssBytes };
 const voicexTarget = [
   ...['--server', bench.server.url, '--public-url', BENCH_PUBLIC_URL, '--auth-token', BENCH_TWILIO_TOKEN],
   ...['--api-key', bench.apiKey, '--agent', bench.agentId],
@@ -144,16 +152,23 @@ const row = (name: string, step: Step) => {
 let limit: string | null = null;
 try {
   for (const calls of steps) {
-    const baseline = await runStep(bare.pid, null, calls, ['--bare-url', bare.info.url]);
-    const step = await runStep(bench.server.child.pid!, fakes.pid, calls, voicexTarget);
+    let baseline: Step;
+    let step: Step;
+    try {
+      baseline = await runStep(bare.pid, idleRss.bare, null, calls, ['--bare-url', bare.info.url]);
+      step = await runStep(bench.server.child.pid!, idleRss.voicex, fakes.pid, calls, voicexTarget);
+    } catch (error) {
+      limit ??= error instanceof Error ? error.message : String(error);
+      break;
+    }
     rows.push(row('bare', baseline), row('voicex', step));
     const f = step.figures;
     const notes = f.noReply || f.clears || f.unstamped ? ` (no reply ${f.noReply}, clears ${f.clears}, unstamped ${f.unstamped})` : '';
     console.log(`${calls} calls: bare ${rows.at(-2)!.slice(2, 10).join(' / ')}; voicex ${rows.at(-1)!.slice(2, 10).join(' / ')}${notes}`);
-    limit = limitReached(step, baseline);
-    if (limit) {
-      limit = `${calls} calls: ${limit}`;
-      break;
+    const reached = limitReached(step, baseline);
+    if (reached) {
+      limit ??= `${calls} calls: ${reached}`;
+      if (!values['keep-going']) break;
     }
     // Calls end (and are summarized) after the hang-up; let the server settle before the next step.
     await new Promise((r) => setTimeout(r, 3000));

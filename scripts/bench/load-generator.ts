@@ -39,6 +39,9 @@ export interface LoadFigures {
 }
 
 const PLACE_CONCURRENCY = 20;
+/** Placing the calls may take this long at most; a generator that cannot finish reports that instead of hanging. */
+const PLACING_BUDGET_MS = 90_000;
+const HANG_UP_WAIT_MS = 5000;
 export const BEHAVIOUR: CallBehaviour = { speechMs: 600, agentDoneAfterMs: 400, replyTimeoutMs: 10_000, leadFrames: 3 };
 
 const { values } = parseArgs({
@@ -64,6 +67,11 @@ const target = {
 const wanted = Number(values.calls);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const emit = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
+
+const budget = setTimeout(() => {
+  emit({ event: 'gave-up', reason: `calls not placed within ${PLACING_BUDGET_MS / 1000} s` });
+  process.exit(1);
+}, PLACING_BUDGET_MS + (Number(values['warmup-s']) + Number(values.seconds)) * 1000);
 
 const counts = emptyCounts();
 const clock = new LineClock();
@@ -127,5 +135,6 @@ const figures: LoadFigures = {
 };
 emit(figures);
 clock.stop();
-await Promise.all(calls.map((call) => call.hangUp().catch(() => undefined)));
+clearTimeout(budget);
+await Promise.race([Promise.all(calls.map((call) => call.hangUp().catch(() => undefined))), sleep(HANG_UP_WAIT_MS)]);
 process.exit(0);

@@ -46,7 +46,7 @@ const bench = await startBenchServer({
   greeting: 'Hello.',
   endpointingMs: ENDPOINTING_MS,
   ...(values['database-url'] ? { databaseUrl: values['database-url'] } : {}),
-  ...(values['cpu-prof'] ? { env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${values['cpu-prof']}` } } : {}),
+  ...(values['cpu-prof'] ? { cpuProfileDir: values['cpu-prof'] } : {}),
 });
 const clock = new LineClock();
 

@@ -28,8 +28,8 @@ export interface BenchServerOptions {
   /** The agent's greeting (spoken at the start of every call). */
   greeting: string;
   endpointingMs: number;
-  /** Extra environment for the server process (NODE_OPTIONS=--cpu-prof to profile it). */
-  env?: Record<string, string>;
+  /** Write a V8 CPU profile of the server into this directory when it stops. */
+  cpuProfileDir?: string;
 }
 
 async function must<T>(what: string, call: Promise<{ data?: T; error?: unknown }>): Promise<T> {
@@ -57,8 +57,8 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     PUBLIC_URL: BENCH_PUBLIC_URL,
     TWILIO_AUTH_TOKEN: BENCH_TWILIO_TOKEN,
     LOG_LEVEL: 'error',
-    ...options.env,
-  });
+  }, 60_000, options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []);
+  process.once('exit', () => server.child.kill('SIGKILL'));
   try {
     const setup = await must(
       'setup',

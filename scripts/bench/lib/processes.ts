@@ -24,6 +24,8 @@ export async function startHelperProcess<Info>(script: string, args: string[] = 
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // A benchmark that fails half-way must not leave its helpers running.
+  process.once('exit', () => child.kill('SIGKILL'));
   const firstLine = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.once('line', resolve);
