@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { GENEROUS_RATE_LIMITS } from './rate-limits';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -27,13 +28,14 @@ export async function freePort(): Promise<number> {
 
 /**
  * `npm start` as a separate OS process (src/main.ts under tsx), ready once /api/health answers. `nodeArgs` go to
- * node itself (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept).
+ * node itself (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept). Rate limits are generous unless `env` sets them:
+ * load from one address is the point of the scale, fault and benchmark runs, not an attack.
  */
 export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000, nodeArgs: string[] = []): Promise<ServerProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
+    env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...GENEROUS_RATE_LIMITS, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
