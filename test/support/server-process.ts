@@ -25,10 +25,17 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** `npm start` as a separate OS process (src/main.ts under tsx), ready once /api/health answers. */
-export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
+/**
+ * `npm start` as a separate OS process (src/main.ts under tsx), ready once /api/health answers. `nodeArgs` go to
+ * node before the script (e.g. --cpu-prof for the benchmarks).
+ */
+export async function startServerProcess(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,
     env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
