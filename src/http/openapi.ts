@@ -6,6 +6,7 @@ import { AppError, unauthorized } from '../errors';
 import { authenticateApiKey, authenticateSession } from '../services/auth';
 import type { AuthContext, ServiceContext } from '../services/context';
 import { apiKeyCannotAdminister, authorize, isAdminPath } from './access';
+import { CompiledRouter } from './compiled-router';
 import { ResponseMismatchError, validationError } from './errors';
 import type { HandlerMap, HandlerRequest, OperationId } from './handler-types';
 
@@ -127,6 +128,7 @@ export async function createOpenApiBackend(svc: ServiceContext, handlers: Handle
   }
 
   await api.init();
+  api.router = new CompiledRouter({ definition: api.definition, apiRoot: API_ROOT });
   return api;
 }
 
