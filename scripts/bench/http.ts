@@ -53,6 +53,7 @@ interface Row {
   /** Ratio to the baseline this row compares with (bare Koa, or 1 worker). */
   ratio?: { value: number; to: string };
   failures: number;
+  failureStatuses?: string;
 }
 
 /** Warm-up (JIT, caches, pools) then the measured run. */
@@ -178,7 +179,7 @@ function printLine(cells: string[]): void {
 /** Rows are printed as they are measured, so a run that fails late still shows what it measured. */
 function printRow(r: Row): void {
   const ratio = r.ratio ? `${r.ratio.value.toFixed(2)}x ${r.ratio.to}` : '';
-  printLine([r.scenario, fixed(r.rps, 0), fixed(r.p50Ms, 1), fixed(r.p99Ms, 1), ratio, String(r.failures)]);
+  printLine([r.scenario, fixed(r.rps, 0), fixed(r.p50Ms, 1), fixed(r.p99Ms, 1), ratio, `${r.failures}${r.failureStatuses ? ` (${r.failureStatuses})` : ''}`]);
 }
 
 const started = Date.now();

@@ -8,6 +8,8 @@ export interface LoadFigures {
   responses: number;
   /** Responses of an unexpected status plus connection errors and timeouts; a run with any is suspect. */
   failures: number;
+  /** The unexpected statuses and their counts, e.g. "409:20". */
+  failureStatuses: string;
 }
 
 export interface LoadOptions {
@@ -29,16 +31,15 @@ export async function closedLoop(options: LoadOptions): Promise<LoadFigures> {
   const optional = Object.fromEntries(Object.entries({ method, headers, body, requests }).filter(([, v]) => v !== undefined));
   const result = await autocannon({ url, connections, duration: durationSec, ...optional });
   const expected = options.expectStatus;
-  const unexpected = expected
-    ? Object.entries(result.statusCodeStats ?? {})
-        .filter(([status]) => !expected.includes(Number(status)))
-        .reduce((sum, [, stats]) => sum + (stats.count ?? 0), 0)
-    : result.non2xx;
+  const isExpected = (status: number) => (expected ? expected.includes(status) : status >= 200 && status < 300);
+  const unexpectedStatuses = Object.entries(result.statusCodeStats ?? {}).filter(([status]) => !isExpected(Number(status)));
+  const unexpected = unexpectedStatuses.reduce((sum, [, stats]) => sum + (stats.count ?? 0), 0);
   return {
     rps: result.requests.total / result.duration,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     responses: result.requests.total,
     failures: unexpected + result.errors + result.timeouts,
+    failureStatuses: unexpectedStatuses.map(([status, stats]) => `${status}:${stats.count ?? 0}`).join(' '),
   };
 }
