@@ -742,7 +742,11 @@ export interface paths {
         /**
          * Start a browser voice session
          * @description Reserves a call slot for the agent and returns a short-lived token and the WebSocket URL the browser connects
-         *     to, so the browser never holds the API key. The WebSocket protocol is described in the README.
+         *     to, so the browser never holds the API key. The WebSocket protocol is described in the README. The checks
+         *     are those of an incoming phone call: `404` for an agent the organization does not have, `403` with `code`
+         *     `agent_paused`, `concurrency_limit` (the plan's lines are busy, phone and web together) or
+         *     `minutes_exhausted`. The token opens one socket once, within a minute; a slot whose socket never starts is
+         *     released.
          */
         post: operations["createVoiceSession"];
         delete?: never;

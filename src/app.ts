@@ -7,15 +7,22 @@ import { migrateToLatest } from './db/migrate';
 import { seedDatabase } from './db/seed';
 import { handlers } from './handlers';
 import { docsRoutes } from './http/docs';
+import { answerClientErrors } from './http/client-errors';
+import { trackConnections } from './http/connection-drain';
 import { buildDocsPage, createDocsPage, DOCS_HTML_PATH, DOCS_SOURCES } from './http/docs-page';
 import { metricsRoute } from './http/metrics';
 import { createOpenApiBackend } from './http/openapi';
+import { limitCaller } from './http/rate-limit';
 import { createHttpApp } from './http/server';
 import { createLogger } from './logger';
 import { createTwilioStreamServer } from './http/twilio-stream';
 import { routeUpgrades } from './http/upgrades';
+import { voiceDemoRoutes } from './http/voice-demo';
+import { createWebVoiceServer } from './http/web-voice-stream';
 import { createServiceContext, type ServiceContext } from './services/context';
+import { createRateLimiters } from './services/rate-limiters';
 import { TWILIO_STREAM_PATH } from './voice/twilio/protocol';
+import { WEB_VOICE_PATH } from './voice/web/protocol';
 
 export interface App {
   svc: ServiceContext;
@@ -41,13 +48,18 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
 
   const svc = createServiceContext(config, log, database);
 
-  const api = await createOpenApiBackend(svc, handlers);
+  const limiters = createRateLimiters(config.rateLimits, { pgPool: database.pgPool });
+  const api = await createOpenApiBackend(svc, handlers, { admitCaller: limitCaller(limiters) });
   const docs = createDocsPage({ htmlPath: DOCS_HTML_PATH, sources: DOCS_SOURCES, build: () => buildDocsPage(), log });
-  const koa = createHttpApp(svc, api, [await docsRoutes(api, docs), metricsRoute(svc.metrics, config.metricsToken)]);
+  const extraRoutes = [await docsRoutes(api, docs), await voiceDemoRoutes(), metricsRoute(svc.metrics, config.metricsToken)];
+  const koa = createHttpApp(svc, api, limiters, extraRoutes);
   const server = createServer(koa.callback());
   server.keepAliveTimeout = 65_000;
+  answerClientErrors(server);
+  const connections = trackConnections(server);
   const twilioStreams = createTwilioStreamServer(svc);
-  routeUpgrades(server, { [TWILIO_STREAM_PATH]: twilioStreams });
+  const webVoice = createWebVoiceServer(svc);
+  routeUpgrades(server, { [TWILIO_STREAM_PATH]: twilioStreams, [WEB_VOICE_PATH]: webVoice });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -69,10 +81,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     stop: ({ graceMs = config.calls.shutdownGraceMs } = {}) =>
       (stopping ??= (async () => {
         const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
-        server.closeIdleConnections();
+        connections.drain();
         await svc.calls.drain(graceMs);
-        for (const ws of twilioStreams.clients) ws.terminate();
+        for (const ws of [...twilioStreams.clients, ...webVoice.clients]) ws.terminate();
         await httpClosed;
+        await limiters.close();
         await database.close();
       })()),
   };

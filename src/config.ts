@@ -27,6 +27,9 @@ export interface Config {
   metricsToken: string | null;
   /** Server processes (node:cluster workers) sharing the port; each runs HTTP and media streams. */
   webConcurrency: number;
+  /** Behind a reverse proxy: the client address is the last one it appended to X-Forwarded-For. */
+  trustProxy: boolean;
+  rateLimits: RateLimitConfig;
   calls: {
     /** How often a process marks the calls it carries as alive. */
     heartbeatMs: number;
@@ -39,6 +42,30 @@ export interface Config {
     /** On SIGTERM, how long active calls may go on before they are ended. */
     shutdownGraceMs: number;
   };
+}
+
+/** `points` requests per `durationSec` seconds. */
+export interface RateLimitRule {
+  points: number;
+  durationSec: number;
+}
+
+export type RateLimitStore = 'memory' | 'postgres' | 'redis';
+
+export interface RateLimitConfig {
+  /** Every request, per client address. */
+  ip: RateLimitRule;
+  /** Authenticated requests, per API key or per signed-in user. */
+  caller: RateLimitRule;
+  /** Sign-in attempts per address and email; also sign-ups and setup per address. */
+  signin: RateLimitRule;
+  /** Twilio webhooks, per API key in the URL. */
+  webhook: RateLimitRule;
+  /** Where counters live: memory is per process; Postgres and Redis are shared by all processes. */
+  store: RateLimitStore;
+  redisUrl: string | null;
+  /** Prefix of every counter key, so several deployments can share one Redis. */
+  keyPrefix: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -81,6 +108,38 @@ function parseBoolean(name: string, value: string | undefined, fallback: boolean
   if (/^(1|true|yes)$/i.test(value)) return true;
   if (/^(0|false|no)$/i.test(value)) return false;
   throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
+function parseRateLimitRule(name: string, value: string | undefined, fallback: RateLimitRule): RateLimitRule {
+  if (value === undefined || value === '') return fallback;
+  const match = /^(\d+)\/(\d+)$/.exec(value.trim());
+  const points = Number(match?.[1]);
+  const durationSec = Number(match?.[2]);
+  if (!match || points < 1 || durationSec < 1) {
+    throw new ConfigError(`${name} must be <requests>/<seconds> with both at least 1, e.g. 600/60, got "${value}"`);
+  }
+  return { points, durationSec };
+}
+
+function parseRateLimits(env: Env, databaseUrl: string): RateLimitConfig {
+  const redisUrl = env.REDIS_URL || null;
+  if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) throw new ConfigError('REDIS_URL must start with redis:// or rediss://');
+  const postgres = databaseUrl.startsWith('postgres');
+  const store = env.RATE_LIMIT_STORE || (redisUrl ? 'redis' : postgres ? 'postgres' : 'memory');
+  if (store !== 'memory' && store !== 'postgres' && store !== 'redis') {
+    throw new ConfigError(`RATE_LIMIT_STORE must be memory, postgres or redis, got "${store}"`);
+  }
+  if (store === 'redis' && !redisUrl) throw new ConfigError('RATE_LIMIT_STORE=redis needs REDIS_URL');
+  if (store === 'postgres' && !postgres) throw new ConfigError('RATE_LIMIT_STORE=postgres needs a postgres:// DATABASE_URL');
+  return {
+    ip: parseRateLimitRule('RATE_LIMIT_IP', env.RATE_LIMIT_IP, { points: 1200, durationSec: 60 }),
+    caller: parseRateLimitRule('RATE_LIMIT_CALLER', env.RATE_LIMIT_CALLER, { points: 600, durationSec: 60 }),
+    signin: parseRateLimitRule('RATE_LIMIT_SIGNIN', env.RATE_LIMIT_SIGNIN, { points: 10, durationSec: 900 }),
+    webhook: parseRateLimitRule('RATE_LIMIT_WEBHOOK', env.RATE_LIMIT_WEBHOOK, { points: 120, durationSec: 60 }),
+    store,
+    redisUrl,
+    keyPrefix: env.RATE_LIMIT_PREFIX || 'voicex',
+  };
 }
 
 function parsePublicUrl(value: string | undefined, port: number): string {
@@ -144,12 +203,13 @@ export function parseConfig(env: Env): Config {
   }
   if (jwtSecret.length < 32) throw new ConfigError('JWT_SECRET must be at least 32 characters');
 
+  const databaseUrl = parseDatabaseUrl(env.DATABASE_URL);
   return {
     env: nodeEnv,
     host: env.HOST || '0.0.0.0',
     port,
     publicUrl: parsePublicUrl(env.PUBLIC_URL, port),
-    databaseUrl: parseDatabaseUrl(env.DATABASE_URL),
+    databaseUrl,
     jwtSecret,
     jwtTtlSec: 7 * 24 * 3600,
     encryptionKey: parseEncryptionKey(encryptionKey),
@@ -160,6 +220,8 @@ export function parseConfig(env: Env): Config {
     authCacheMs: 500,
     metricsToken: env.METRICS_TOKEN || null,
     webConcurrency: parseWorkers(env.WEB_CONCURRENCY, production ? availableParallelism() : 1),
+    trustProxy: parseBoolean('TRUST_PROXY', env.TRUST_PROXY, false),
+    rateLimits: parseRateLimits(env, databaseUrl),
     calls: {
       heartbeatMs: parseMs('CALL_HEARTBEAT_MS', env.CALL_HEARTBEAT_MS, 5000),
       staleMs: parseMs('CALL_STALE_MS', env.CALL_STALE_MS, 20_000),

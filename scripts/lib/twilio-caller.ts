@@ -119,6 +119,10 @@ export interface StreamOptions {
   customParameters: Record<string, string>;
   /** Echo each mark back as Twilio does once the audio before it has played (default true). */
   echoMarks?: boolean;
+  /** Keep agent audio and events in `frames` and `events` (default true); long load runs turn it off. */
+  record?: boolean;
+  /** Told of each server message as it arrives (load benchmarks measure frames here). */
+  listener?: { media?(frame: Buffer): void; mark?(name: string): void; clear?(): void };
 }
 
 /** Twilio's side of one bidirectional media stream. */
@@ -151,14 +155,21 @@ export class TwilioStream {
       if (isBinary) return;
       const message = JSON.parse(String(data));
       const at = Date.now();
+      const record = this.options.record !== false;
+      const listener = this.options.listener;
       if (message.event === 'media') {
-        this.frames.push(Buffer.from(message.media.payload, 'base64'));
+        const frame = Buffer.from(message.media.payload, 'base64');
+        listener?.media?.(frame);
+        if (!record) return;
+        this.frames.push(frame);
         this.events.push({ event: 'media', index: this.frames.length - 1, at });
       } else if (message.event === 'mark') {
-        this.events.push({ event: 'mark', name: message.mark.name, at });
+        listener?.mark?.(message.mark.name);
+        if (record) this.events.push({ event: 'mark', name: message.mark.name, at });
         if (this.options.echoMarks !== false) this.send({ event: 'mark', streamSid: this.streamSid, mark: { name: message.mark.name } });
       } else if (message.event === 'clear') {
-        this.events.push({ event: 'clear', at });
+        listener?.clear?.();
+        if (record) this.events.push({ event: 'clear', at });
       }
     });
   }

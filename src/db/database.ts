@@ -12,6 +12,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface DatabaseHandle {
   db: DB;
   dialect: DialectName;
+  /** The Postgres pool under `db`, for the rate limiter's counters; absent on SQLite. */
+  pgPool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -45,10 +47,12 @@ function openPostgres(connectionString: string, poolSize: number): DatabaseHandl
     connectionTimeoutMillis: 5000,
     idleTimeoutMillis: 30_000,
   });
-  // A dropped idle connection (Postgres restart) must not crash the process; the pool reconnects on next use.
+  // A dropped connection (Postgres restart) must not crash the process: the pool reports idle clients' errors,
+  // each client those it gets while checked out (its query fails on its own); the pool replaces broken clients.
   pool.on('error', () => {});
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-  return { db, dialect: 'postgres', close: () => db.destroy() };
+  return { db, dialect: 'postgres', pgPool: pool, close: () => db.destroy() };
 }
 
 /** `sqlite:<path>`, `sqlite::memory:` or `postgres://...` (see DATABASE_URL in the README). */

@@ -2,10 +2,12 @@ import { sql, type Kysely } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { DialectName } from './database';
 import * as initial from './migrations/001_initial';
+import * as rateLimits from './migrations/002_rate_limits';
 
 // Migrations are listed in code rather than read from a folder, so they run the same under tsx, tests and bundles.
 const migrations: Record<string, Migration> = {
   '001_initial': initial,
+  '002_rate_limits': rateLimits,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

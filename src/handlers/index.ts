@@ -1,5 +1,4 @@
-import type { HandlerMap, OperationId } from '../http/handler-types';
-import { AppError } from '../errors';
+import type { HandlerMap } from '../http/handler-types';
 import { adminHandlers } from './admin';
 import { adminProviderHandlers } from './admin-providers';
 import { agentHandlers } from './agents';
@@ -14,19 +13,9 @@ import { providerHandlers } from './providers';
 import { setupHandlers } from './setup';
 import { systemHandlers } from './system';
 import { twilioHandlers } from './twilio';
+import { voiceHandlers } from './voice';
 
-// TEMPORARY while the dashboard, admin and call issues land: removed before any of them is closed.
-const pending = (ids: OperationId[]) =>
-  Object.fromEntries(
-    ids.map((id) => [
-      id,
-      async () => {
-        throw new AppError(404, `${id} is not available yet`, 'not_implemented');
-      },
-    ]),
-  );
-
-const implemented = {
+export const handlers = {
   ...systemHandlers,
   ...planHandlers,
   ...setupHandlers,
@@ -41,11 +30,5 @@ const implemented = {
   ...adminProviderHandlers,
   ...adminHandlers,
   ...twilioHandlers,
-};
-
-export const handlers = {
-  ...(pending([
-    'createVoiceSession',
-  ]) as unknown as HandlerMap),
-  ...implemented,
+  ...voiceHandlers,
 } satisfies HandlerMap;

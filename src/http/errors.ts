@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { Logger } from 'pino';
-import { isUniqueViolation } from '../db/values';
+import { isDatabaseUnavailable, isUniqueViolation, isUnstorableText } from '../db/values';
 import { AppError, badRequest } from '../errors';
 
 export interface ErrorResponse {
@@ -47,10 +47,13 @@ export class ResponseMismatchError extends Error {
   }
 }
 
-/** Errors of the body parser (raw-body / co-body) carry `type` and `status`. */
-function bodyParserError(error: { type?: string; status?: number }): AppError | undefined {
+/** Errors of the body parser (raw-body / co-body) carry `type` and `status`; zlib's (a broken gzip body) a `Z_` code. */
+function bodyParserError(error: { type?: string; status?: number; code?: unknown }): AppError | undefined {
   if (error.type === 'entity.too.large' || error.status === 413) {
     return new AppError(413, 'Request body too large', 'payload_too_large');
+  }
+  if (typeof error.code === 'string' && error.code.startsWith('Z_')) {
+    return badRequest('Request body is not valid for its Content-Encoding', 'invalid_body_encoding');
   }
   if (error.type === 'entity.parse.failed' || error.type === 'encoding.unsupported' || error.status === 400 || error.status === 415) {
     return badRequest('Request body is not valid JSON or form data', 'invalid_body');
@@ -70,6 +73,11 @@ export function toErrorResponse(error: unknown, log: Logger): ErrorResponse {
     const details = error.errors.map((e) => ({ path: e.instancePath || '/', message: e.message ?? e.keyword }));
     return { status: 500, body: { error: 'Response does not match openapi.yaml', code: 'response_mismatch', details } };
   }
+  if (isDatabaseUnavailable(error)) {
+    log.warn({ err: error }, 'database unavailable');
+    return { status: 503, body: { error: 'Service temporarily unavailable, please retry', code: 'database_unavailable' } };
+  }
+  if (isUnstorableText(error)) return toErrorResponse(badRequest('Text contains characters that cannot be stored', 'unstorable_text'), log);
   if (isUniqueViolation(error)) {
     return { status: 409, body: { error: 'A resource with these values already exists', code: 'conflict' } };
   }

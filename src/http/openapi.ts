@@ -1,7 +1,8 @@
 import { fileURLToPath } from 'node:url';
 import addFormats from 'ajv-formats';
 import type { Context as KoaContext } from 'koa';
-import { OpenAPIBackend, type Context as OpenApiContext, type Document } from 'openapi-backend';
+import { OpenAPIBackend, type Context as OpenApiContext, type Document, type Options } from 'openapi-backend';
+import type Ajv from 'ajv';
 import { AppError, unauthorized } from '../errors';
 import { authenticateApiKey, authenticateSession } from '../services/auth';
 import type { AuthContext, ServiceContext } from '../services/context';
@@ -33,11 +34,15 @@ function authenticated(c: OpenApiContext): AuthContext | undefined {
   return undefined;
 }
 
-/** The most telling refusal among the security handlers' errors: a 403 beats a 401, a specific 401 a generic one. */
+/**
+ * The most telling refusal among the security handlers' errors: a 403 beats a 401, a specific 401 a generic one.
+ * A handler that failed for another reason (the database is down) did not refuse anyone: that error is raised.
+ */
 function refusal(c: OpenApiContext, koa: KoaContext): AppError {
-  const errors = Object.values(c.security ?? {})
-    .map((r) => (r && typeof r === 'object' && 'error' in r ? (r as { error: unknown }).error : undefined))
-    .filter((e): e is AppError => e instanceof AppError);
+  const raised = Object.values(c.security ?? {}).map((r) => (r && typeof r === 'object' && 'error' in r ? (r as { error: unknown }).error : undefined));
+  const failure = raised.find((e) => e !== undefined && !(e instanceof AppError));
+  if (failure) throw failure;
+  const errors = raised.filter((e): e is AppError => e instanceof AppError);
   const forbidden = errors.find((e) => e.status === 403);
   if (forbidden) return forbidden;
   if (errors[0]) return errors[0];
@@ -45,24 +50,32 @@ function refusal(c: OpenApiContext, koa: KoaContext): AppError {
   return unauthorized();
 }
 
+/** How requests are routed and validated; tests build a validator with the same rules to predict refusals. */
+export const REQUEST_VALIDATION = {
+  definition: SPEC_PATH,
+  apiRoot: API_ROOT,
+  strict: true,
+  // Query and path parameters arrive as strings; handlers get them typed as the spec says, with its defaults.
+  coerceTypes: true,
+  validate: true,
+  ajvOpts: { useDefaults: true, allErrors: false },
+  customizeAjv: (ajv: Ajv) => {
+    addFormats.default(ajv, ['email', 'date-time', 'date', 'uri']);
+    return ajv;
+  },
+} satisfies Options;
+
 /**
  * openapi-backend routes by operationId, runs the security handlers, validates the request, then calls our
  * typed handler. Errors are thrown and mapped in one place (src/http/errors.ts).
  */
-export async function createOpenApiBackend(svc: ServiceContext, handlers: HandlerMap): Promise<OpenAPIBackend> {
-  const api = new OpenAPIBackend({
-    definition: SPEC_PATH,
-    apiRoot: API_ROOT,
-    strict: true,
-    // Query and path parameters arrive as strings; handlers get them typed as the spec says, with its defaults.
-    coerceTypes: true,
-    validate: true,
-    ajvOpts: { useDefaults: true, allErrors: false },
-    customizeAjv: (ajv) => {
-      addFormats.default(ajv, ['email', 'date-time', 'date', 'uri']);
-      return ajv;
-    },
-  });
+export interface OpenApiOptions {
+  /** Runs once the caller is authenticated, before the handler (the per-caller rate limit). */
+  admitCaller?: (koa: KoaContext, auth: AuthContext) => Promise<void>;
+}
+
+export async function createOpenApiBackend(svc: ServiceContext, handlers: HandlerMap, options: OpenApiOptions = {}): Promise<OpenAPIBackend> {
+  const api = new OpenAPIBackend(REQUEST_VALIDATION);
 
   const check = (c: OpenApiContext, auth: AuthContext | null) => {
     if (!auth) throw unauthorized('Invalid or expired credentials', 'invalid_credentials');
@@ -111,8 +124,9 @@ export async function createOpenApiBackend(svc: ServiceContext, handlers: Handle
 
   for (const operationId of Object.keys(handlers) as OperationId[]) {
     const handler = handlers[operationId] as (req: HandlerRequest<OperationId>, svc: ServiceContext) => Promise<Reply>;
-    api.register(operationId, (c: OpenApiContext, koa: KoaContext) => {
+    api.register(operationId, async (c: OpenApiContext, koa: KoaContext) => {
       const auth = authenticated(c);
+      if (auth) await options.admitCaller?.(koa, auth);
       const req = {
         params: c.request.params,
         query: c.request.query,

@@ -3,8 +3,11 @@ import Koa from 'koa';
 import bodyParser from 'koa-bodyparser';
 import type { OpenAPIBackend } from 'openapi-backend';
 import type { ServiceContext } from '../services/context';
+import type { RateLimiters } from '../services/rate-limiters';
 import { toErrorResponse } from './errors';
 import { observeRequests } from './metrics';
+import { limitByAddress, limitByOperation } from './rate-limit';
+import { screenRequestInput } from './request-body';
 
 const REQUEST_ID = /^[\w.:-]{1,64}$/;
 
@@ -30,10 +33,19 @@ function requestScope(svc: ServiceContext): Koa.Middleware {
   };
 }
 
-export function createHttpApp(svc: ServiceContext, api: OpenAPIBackend, extraRoutes: Koa.Middleware[] = []): Koa {
+export function createHttpApp(
+  svc: ServiceContext,
+  api: OpenAPIBackend,
+  limiters: RateLimiters,
+  extraRoutes: Koa.Middleware[] = [],
+): Koa {
   const app = new Koa();
+  // Behind a proxy, ctx.ip is the address the nearest proxy appended, not one the client wrote itself.
+  app.proxy = svc.config.trustProxy;
+  app.maxIpsCount = 1;
   app.use(observeRequests(svc.metrics, api));
   app.use(requestScope(svc));
+  app.use(limitByAddress(limiters));
   app.use(
     bodyParser({
       enableTypes: ['json', 'form'],
@@ -42,6 +54,8 @@ export function createHttpApp(svc: ServiceContext, api: OpenAPIBackend, extraRou
       strict: true,
     }),
   );
+  app.use(limitByOperation(limiters, api));
+  app.use(screenRequestInput());
   for (const route of extraRoutes) app.use(route);
   app.use((ctx) =>
     api.handleRequest(

@@ -4,9 +4,7 @@ import { AppError } from '../errors';
 import { startCallSession, type CallSession } from '../services/call-session';
 import type { ServiceContext } from '../services/context';
 import { TwilioLink } from '../voice/twilio/link';
-import { parseInbound, type StartMessage } from '../voice/twilio/protocol';
-
-
+import { mediaPayloadOf, parseInbound, type StartMessage } from '../voice/twilio/protocol';
 
 /** Twilio sends `start` right after connecting; a socket that stays silent is not Twilio. */
 const START_TIMEOUT_MS = 10_000;
@@ -38,7 +36,13 @@ class TwilioStreamConnection {
   }
 
   private onText(data: RawData): void {
-    const message = parseInbound(String(data));
+    const text = String(data);
+    const payload = mediaPayloadOf(text);
+    if (payload !== null) {
+      this.session?.receiveAudio(Buffer.from(payload, 'base64'));
+      return;
+    }
+    const message = parseInbound(text);
     if (!message) return;
     switch (message.event) {
       case 'start':
@@ -72,9 +76,14 @@ class TwilioStreamConnection {
       this.ws.close(CLOSE_POLICY, 'invalid stream token');
       return;
     }
-    const link = new TwilioLink(this.ws, streamSid, () => void this.session?.end('error'));
+    // A peer that stopped reading is dropped at once: its unsent audio is freed and the call ends as failed.
+    const link = new TwilioLink(this.ws, streamSid, () => {
+      void this.session?.end('error');
+      this.ws.terminate();
+    });
     try {
       this.session = await startCallSession(this.svc, claims, {
+        channel: 'phone',
         link,
         close: () => {
           if (this.ws.readyState === this.ws.OPEN) this.ws.close(CLOSE_NORMAL);

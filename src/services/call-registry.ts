@@ -67,13 +67,14 @@ export class CallRegistry {
 
   /** Lets active calls finish for up to `graceMs`, then ends the rest as a server shutdown. */
   async drain(graceMs: number): Promise<void> {
-    clearInterval(this.timer);
     const calls = [...this.live.values()];
-    if (calls.length === 0) return;
+    if (calls.length === 0) return this.stop();
+    // Heartbeats go on during the grace period: without them other processes would take these calls for lost.
     let timeout: NodeJS.Timeout | undefined;
     const graceOver = new Promise<void>((resolve) => (timeout = setTimeout(resolve, graceMs)));
     await Promise.race([Promise.all(calls.map((c) => c.done)), graceOver]);
     clearTimeout(timeout);
+    this.stop();
     await Promise.all([...this.live.values()].map((c) => c.end('server_shutdown').catch(() => {})));
   }
 

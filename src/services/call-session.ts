@@ -1,12 +1,12 @@
 import { findCall, markCallConnected, saveCallSummary } from '../db/repositories/calls';
 import { addUsage } from '../db/repositories/usage';
-import type { Agent, Call, Plan } from '../domain';
+import type { Agent, Call, CallChannel, Plan } from '../domain';
 import { AppError } from '../errors';
 import { createLanguageModel, createSpeechToText, createTextToSpeech } from '../providers';
 import type { LanguageModel, ProviderConnection } from '../providers/types';
 import { Conversation } from '../voice/conversation';
 import { summarizeCall } from '../voice/summary';
-import type { CallerLink, ConversationResult, EndReason, VoiceAgentSettings } from '../voice/types';
+import type { CallerLink, ConversationEvents, ConversationResult, EndReason, VoiceAgentSettings } from '../voice/types';
 import { resolveAgentForCall, type ReadyProvider } from './agent-resolution';
 import type { LiveCall } from './call-registry';
 import { recordCallEnd, recordCallFailure, utcDay } from './calls';
@@ -16,7 +16,11 @@ import type { StreamClaims } from './tokens';
 
 /** What a transport (Twilio media stream, browser socket) gives the session. */
 export interface CallTransport {
+  /** Only a call reserved for this channel attaches. */
+  channel: CallChannel;
   link: CallerLink;
+  /** Live transcript and speaking state, for transports that show them. */
+  events?: ConversationEvents;
   /** Closes the transport; for Twilio, closing the stream ends the phone call. */
   close(reason: EndReason): void;
 }
@@ -81,6 +85,7 @@ export class CallSession implements LiveCall {
       link: transport.link,
       onHangUp: (reason) => void this.end(reason),
       logger: svc.log.child({ callId: call.id }),
+      ...(transport.events && { events: transport.events }),
     });
   }
 
@@ -157,7 +162,8 @@ export async function startCallSession(
   transport: CallTransport,
 ): Promise<CallSession> {
   const call = await findCall(svc.db, claims.orgId, claims.callId);
-  if (!call || call.status !== 'active' || call.connectedAt) {
+  const channelMatches = call?.channel === claims.channel && claims.channel === transport.channel;
+  if (!call || !channelMatches || call.status !== 'active' || call.connectedAt) {
     throw new AppError(403, 'This call is not waiting for a stream', 'stream_refused');
   }
   const resolved = call.agentId ? await resolveAgentForCall(svc, call.orgId, call.agentId) : null;
@@ -165,7 +171,9 @@ export async function startCallSession(
     await recordCallFailure(svc, call.id, 'agent_unavailable');
     throw new AppError(403, 'The agent cannot take calls', 'agent_unavailable');
   }
-  await markCallConnected(svc.db, call.id, svc.instanceId);
+  if (!(await markCallConnected(svc.db, call.id, svc.instanceId))) {
+    throw new AppError(403, 'This call is not waiting for a stream', 'stream_refused');
+  }
   const session = new CallSession(
     svc,
     call,

@@ -1,31 +1,10 @@
 import type { ConversationResult } from '../voice/types';
-import { countActiveCalls, failCall, finishCall, insertCall, type NewCall } from '../db/repositories/calls';
-import { lockOrganization } from '../db/repositories/organizations';
-import { addUsage, minutesUsedSince } from '../db/repositories/usage';
-import type { Call, Plan } from '../domain';
-import { AppError } from '../errors';
+import { failCall, finishCall } from '../db/repositories/calls';
+import { addUsage } from '../db/repositories/usage';
+import type { Call } from '../domain';
 import type { ServiceContext } from './context';
 
 export const utcDay = (date = new Date()) => date.toISOString().slice(0, 10);
-const monthStart = (date = new Date()) => `${date.toISOString().slice(0, 7)}-01`;
-
-/**
- * Reserves one concurrent-call slot by inserting the call as `active`. Count and insert happen under the
- * organization's lock, so parallel webhooks (on any process) never exceed `maxConcurrentCalls`.
- */
-export async function reserveCall(svc: ServiceContext, plan: Plan, call: Omit<NewCall, 'instanceId'>): Promise<Call> {
-  const used = await minutesUsedSince(svc.db, call.orgId, monthStart());
-  if (used >= plan.limits.maxMonthlyMinutes) {
-    throw new AppError(403, 'The monthly minutes of the plan are used up', 'minutes_exhausted');
-  }
-  return svc.db.transaction().execute(async (trx) => {
-    await lockOrganization(trx, call.orgId);
-    if ((await countActiveCalls(trx, call.orgId)) >= plan.limits.maxConcurrentCalls) {
-      throw new AppError(403, 'All call lines of the plan are busy', 'concurrency_limit');
-    }
-    return insertCall(trx, { ...call, instanceId: svc.instanceId });
-  });
-}
 
 export interface CallRecord {
   result: ConversationResult;

@@ -16,13 +16,13 @@ export async function getGlobalProvider(svc: ServiceContext, id: string): Promis
 }
 
 export async function createGlobalProvider(svc: ServiceContext, input: ProviderInput): Promise<Provider> {
-  const provider = prepareNewProvider(svc, input, null);
+  const provider = await prepareNewProvider(svc, input, null);
   return withUniqueProviderName(input.name, input.category, () => insertProvider(svc.db, provider));
 }
 
 export async function updateGlobalProvider(svc: ServiceContext, id: string, changes: ProviderUpdate): Promise<Provider> {
   const provider = await getGlobalProvider(svc, id);
-  const prepared = prepareProviderChanges(svc, provider, changes);
+  const prepared = await prepareProviderChanges(svc, provider, changes);
   await withUniqueProviderName(changes.name ?? provider.name, provider.category, () => updateProvider(svc.db, id, prepared));
   return getGlobalProvider(svc, id);
 }

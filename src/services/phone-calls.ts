@@ -5,9 +5,8 @@ import { findCallByTwilioSid, failCall } from '../db/repositories/calls';
 import { AppError, forbidden } from '../errors';
 import { refusalTwiml, streamTwiml, streamUrlFor } from '../voice/twilio/twiml';
 import { TWILIO_STREAM_PATH } from '../voice/twilio/protocol';
-import { resolveAgentForCall } from './agent-resolution';
 import { withAgentStatus } from './agent-status';
-import { reserveCall } from './calls';
+import { admitCall } from './call-admission';
 import type { AuthContext, ServiceContext } from './context';
 
 /** What a caller hears when the call cannot be taken; short, since it is spoken. */
@@ -87,21 +86,15 @@ export async function answerIncomingCall(
 
   const picked = await pickAgent(svc, auth, input.agentId, input.params.To);
   if ('refusal' in picked) return refuse(picked.refusal);
-  const resolved = await resolveAgentForCall(svc, auth.org.id, picked.agentId);
-  if (!resolved) return refuse('no_agent');
-  if (!resolved.ready) return refuse('agent_paused');
 
   try {
-    const call = await reserveCall(svc, resolved.plan, {
-      orgId: auth.org.id,
-      agentId: resolved.agent.id,
-      agentName: resolved.agent.name,
+    const call = await admitCall(svc, auth, picked.agentId, {
       channel: 'phone',
       from: input.params.From ?? null,
       to: input.params.To ?? null,
       twilioCallSid: input.params.CallSid ?? null,
     });
-    const token = svc.tokens.signStream({ callId: call.id, orgId: call.orgId }, svc.config.calls.streamTokenTtlSec);
+    const token = svc.tokens.signStream({ callId: call.id, orgId: call.orgId, channel: 'phone' }, svc.config.calls.streamTokenTtlSec);
     return streamTwiml(streamUrlFor(svc.config.publicUrl, TWILIO_STREAM_PATH), { callId: call.id, token });
   } catch (error) {
     if (error instanceof AppError && error.code in SPOKEN_REFUSALS) return refuse(error.code);

@@ -13,6 +13,7 @@ import type {
 } from '../domain';
 import { badRequest, conflict } from '../errors';
 import { findCatalogEntry, type CatalogEntry, type SettingsField } from '../providers/catalog';
+import { assertSafeProviderUrl, UnsafeProviderUrlError } from '../providers/url-guard';
 import type { ServiceContext } from './context';
 
 const SERVICE_URL_PROTOCOLS = new Set(['http:', 'https:', 'ws:', 'wss:']);
@@ -63,6 +64,35 @@ export function validateProviderSettings(entry: CatalogEntry, settings: Provider
   }
 }
 
+/** A name that does not resolve within this is left to the connect-time guard. */
+const SAVE_TIME_DNS_MS = 3000;
+
+/**
+ * An organization's provider must not point at the platform's own network (SSRF): loopback, private, link-local
+ * and metadata addresses are refused when it is saved, created or changed, unless the operator allows private
+ * URLs. The adapters check again at connect time, which also covers names whose DNS answer changes later.
+ * The platform's global providers are configured by its operator and are not fenced.
+ */
+async function assertUrlsAllowed(svc: ServiceContext, entry: CatalogEntry, settings: ProviderSettings, orgId: string | null): Promise<void> {
+  if (orgId === null || svc.config.providerAllowPrivateUrls) return;
+  for (const field of entry.settingsFields) {
+    const value = settings[field.key];
+    if (field.type !== 'url' || typeof value !== 'string') continue;
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, SAVE_TIME_DNS_MS)));
+    try {
+      await Promise.race([assertSafeProviderUrl(value), timeout]);
+    } catch (error) {
+      if (error instanceof UnsafeProviderUrlError) {
+        throw badRequest(`settings.${field.key} is refused: ${error.message}`, 'provider_url_not_allowed');
+      }
+      // The name does not resolve now: the vendor is unreachable, not unsafe.
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
 function validateCredentials(entry: CatalogEntry, credentials: ProviderCredentials): void {
   for (const key of Object.keys(credentials)) {
     if (!entry.credentialFields.includes(key)) {
@@ -88,12 +118,13 @@ const seal = (svc: ServiceContext, credentials: ProviderCredentials) =>
   Object.keys(credentials).length ? svc.box.sealJson(credentials) : null;
 
 /** A validated provider ready to insert; `orgId` null makes it global. */
-export function prepareNewProvider(svc: ServiceContext, input: ProviderInput, orgId: string | null): NewProvider {
+export async function prepareNewProvider(svc: ServiceContext, input: ProviderInput, orgId: string | null): Promise<NewProvider> {
   const entry = catalogEntryOf(input.category, input.providerKey);
   const credentials = input.credentials ?? {};
   const settings = input.settings ?? {};
   validateCredentials(entry, credentials);
   validateProviderSettings(entry, settings);
+  await assertUrlsAllowed(svc, entry, settings, orgId);
   validateModels(input.models);
   return {
     orgId,
@@ -108,10 +139,13 @@ export function prepareNewProvider(svc: ServiceContext, input: ProviderInput, or
 }
 
 /** Validated changes; credentials, models and settings are replaced as a whole when given. */
-export function prepareProviderChanges(svc: ServiceContext, provider: Provider, changes: ProviderUpdate): ProviderChanges {
+export async function prepareProviderChanges(svc: ServiceContext, provider: Provider, changes: ProviderUpdate): Promise<ProviderChanges> {
   const entry = catalogEntryOf(provider.category, provider.providerKey);
   if (changes.credentials) validateCredentials(entry, changes.credentials);
-  if (changes.settings) validateProviderSettings(entry, changes.settings);
+  if (changes.settings) {
+    validateProviderSettings(entry, changes.settings);
+    await assertUrlsAllowed(svc, entry, changes.settings, provider.orgId);
+  }
   if (changes.models) validateModels(changes.models);
   return {
     name: changes.name,

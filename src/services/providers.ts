@@ -48,7 +48,7 @@ export async function createClientProvider(svc: ServiceContext, auth: AuthContex
   if (!plan.features.customProviders) {
     throw forbidden(`The ${plan.name} plan does not include custom providers`, 'custom_providers_not_allowed');
   }
-  const provider = prepareNewProvider(svc, input, org.id);
+  const provider = await prepareNewProvider(svc, input, org.id);
   return withUniqueProviderName(input.name, input.category, () =>
     svc.db.transaction().execute(async (trx) => {
       await lockOrganization(trx, org.id);
@@ -63,7 +63,7 @@ export async function createClientProvider(svc: ServiceContext, auth: AuthContex
 
 export async function updateClientProvider(svc: ServiceContext, auth: AuthContext, id: string, changes: ProviderUpdate): Promise<Provider> {
   const provider = await ownProvider(svc, auth, id);
-  const prepared = prepareProviderChanges(svc, provider, changes);
+  const prepared = await prepareProviderChanges(svc, provider, changes);
   await withUniqueProviderName(changes.name ?? provider.name, provider.category, () => updateProvider(svc.db, id, prepared));
   return getProviderForOrganization(svc, auth, id);
 }

@@ -1,9 +1,11 @@
 import { createSecretKey } from 'node:crypto';
 import jwt from 'jsonwebtoken';
+import type { CallChannel } from '../domain';
 
 /**
  * HS256 tokens, algorithm pinned on both sides. Session tokens (`typ: session`) authenticate dashboard users;
- * stream tokens (`typ: stream`) let one media stream attach to one reserved call.
+ * stream tokens (`typ: stream`) let one media stream attach to one reserved call, over the channel it was reserved
+ * for: a web session's token does not open a Twilio stream and the other way round.
  */
 export interface SessionClaims {
   userId: string;
@@ -13,6 +15,7 @@ export interface SessionClaims {
 export interface StreamClaims {
   callId: string;
   orgId: string;
+  channel: CallChannel;
 }
 
 export interface TokenService {
@@ -23,6 +26,7 @@ export interface TokenService {
 }
 
 const ALGORITHM = 'HS256' as const;
+const isChannel = (value: unknown): value is CallChannel => value === 'phone' || value === 'web';
 
 export function createTokenService(secret: string, sessionTtlSec: number): TokenService {
   // Built once: given a string, jsonwebtoken first tries to parse it as a PEM key (and throws) on every call,
@@ -45,12 +49,12 @@ export function createTokenService(secret: string, sessionTtlSec: number): Token
         ? { userId: payload.sub, orgId: payload.org }
         : null;
     },
-    signStream: ({ callId, orgId }, ttlSec) =>
-      jwt.sign({ typ: 'stream', org: orgId }, key, { algorithm: ALGORITHM, subject: callId, expiresIn: ttlSec }),
+    signStream: ({ callId, orgId, channel }, ttlSec) =>
+      jwt.sign({ typ: 'stream', org: orgId, ch: channel }, key, { algorithm: ALGORITHM, subject: callId, expiresIn: ttlSec }),
     verifyStream: (token) => {
       const payload = verify(token, 'stream');
-      return payload && typeof payload.sub === 'string' && typeof payload.org === 'string'
-        ? { callId: payload.sub, orgId: payload.org }
+      return payload && typeof payload.sub === 'string' && typeof payload.org === 'string' && isChannel(payload.ch)
+        ? { callId: payload.sub, orgId: payload.org, channel: payload.ch }
         : null;
     },
   };

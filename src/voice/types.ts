@@ -77,6 +77,14 @@ export interface ConversationResult {
   endReason: EndReason;
 }
 
+/** What a transport that shows the conversation (the browser socket) hears of it as it happens. */
+export interface ConversationEvents {
+  /** Caller words as recognised so far (`final: false`), then each committed caller or agent line (`final: true`). */
+  onTranscript?(line: { role: 'user' | 'assistant'; text: string; final: boolean }): void;
+  /** The agent's audio started (true) or its reply ended, finished or cut off (false). */
+  onAgentSpeaking?(speaking: boolean): void;
+}
+
 export interface ConversationDeps {
   settings: VoiceAgentSettings;
   llm: LanguageModel;
@@ -89,4 +97,5 @@ export interface ConversationDeps {
   tuning?: Partial<ConversationTuning>;
   /** Receives provider failures and other call events worth a line (never credentials or audio). */
   logger?: Logger;
+  events?: ConversationEvents;
 }

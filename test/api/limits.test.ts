@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { testDialect } from '../support/database';
 import { activeOrg, createApiKey, setUpPlatform } from '../support/factories';
 import { agentBody, clientProviderBody, createGlobalProviders, type GlobalProviders } from '../support/dashboard';
 import { startTestServer, type TestServer } from '../support/server';
@@ -16,6 +17,11 @@ const PARALLEL = 20;
 /** Counts the statuses of requests sent all at once. */
 const tally = (statuses: number[]) => statuses.reduce<Record<number, number>>((acc, s) => ({ ...acc, [s]: (acc[s] ?? 0) + 1 }), {});
 
+const report = (what: string, results: Array<{ response: Response }>, stored: number, limit: number) =>
+  console.log(
+    `race (${testDialect()}) ${what}: ${JSON.stringify(tally(results.map((r) => r.response.status)))}, ${stored} stored; limits exceeded: ${Math.max(0, stored - limit)}`,
+  );
+
 describe('plan limits hold under parallel requests', () => {
   it(`${PARALLEL} parallel agent creates on a 5-agent plan: exactly 5 succeed, the rest answer 403`, async () => {
     const org = await activeOrg(server, 'starter');
@@ -26,9 +32,11 @@ describe('plan limits hold under parallel requests', () => {
         (i % 2 ? viaKey : org.client).POST('/dashboard/agents', { body: agentBody(globals, { name: `Bot ${i}` }) }),
       ),
     );
+    const { data: agents } = await org.client.GET('/dashboard/agents');
+    report('agent creates (limit 5)', results, agents!.length, 5);
     expect(tally(results.map((r) => r.response.status))).toEqual({ 201: 5, 403: PARALLEL - 5 });
     for (const refused of results.filter((r) => r.response.status === 403)) expect(refused.error!.code).toBe('agent_limit');
-    expect((await org.client.GET('/dashboard/agents')).data).toHaveLength(5);
+    expect(agents).toHaveLength(5);
   });
 
   it(`${PARALLEL} parallel custom provider creates on a 5-provider plan: exactly 5 succeed, the rest answer 403`, async () => {
@@ -39,9 +47,10 @@ describe('plan limits hold under parallel requests', () => {
         (i % 2 ? viaKey : org.client).POST('/dashboard/providers', { body: clientProviderBody({ name: `Provider ${i}` }) }),
       ),
     );
+    const own = await org.client.GET('/dashboard/providers', { params: { query: { client: true } } });
+    report('custom provider creates (limit 5)', results, own.data!.length, 5);
     expect(tally(results.map((r) => r.response.status))).toEqual({ 201: 5, 403: PARALLEL - 5 });
     for (const refused of results.filter((r) => r.response.status === 403)) expect(refused.error!.code).toBe('custom_provider_limit');
-    const own = await org.client.GET('/dashboard/providers', { params: { query: { client: true } } });
     expect(own.data).toHaveLength(5);
   });
 

@@ -16,6 +16,8 @@ export interface AudioPacing {
   chunkBytes?: number;
   /** Hold the stream after this many chunks until `resume()`. */
   pauseAfterChunks?: number;
+  /** Called with each chunk just before it is written (benchmarks stamp the send time into it). */
+  beforeWrite?: (chunk: Buffer) => void;
 }
 
 export interface RecordedAudioRequest {
@@ -87,6 +89,7 @@ export async function streamAudio(
     if (chunks > 0) await sleep(pacing.chunkDelayMs ?? 0);
     if (res.destroyed) return;
     const chunk = audio.subarray(at, at + size);
+    pacing.beforeWrite?.(chunk);
     res.write(chunk);
     record.bytesSent += chunk.length;
     chunks++;

@@ -8,6 +8,7 @@ import { mulawTone } from '../../src/voice/audio';
 import { listenOnLoopback, readBody } from './listen';
 import type { Listening } from './listen';
 import { Pauses, newRecord, sendJson, streamAudio } from './audio-response';
+import { stampResponse, stampWriteTime } from './frame-stamp';
 import type { AudioFault, AudioPacing, RecordedAudioRequest } from './audio-response';
 
 export interface FakeElevenLabsOptions extends AudioPacing {
@@ -16,6 +17,8 @@ export interface FakeElevenLabsOptions extends AudioPacing {
   toneHz?: number;
   fault?: AudioFault;
   port?: number;
+  /** Stamp every frame with its response, index and send time (see frame-stamp.ts), for benchmarks. */
+  stampFrames?: boolean;
 }
 
 export class FakeElevenLabs {
@@ -23,6 +26,7 @@ export class FakeElevenLabs {
   private options: FakeElevenLabsOptions;
   private listening: Listening | null = null;
   private readonly pauses = new Pauses();
+  private responses = 0;
 
   constructor(options: FakeElevenLabsOptions = {}) {
     this.options = { ...options };
@@ -84,6 +88,9 @@ export class FakeElevenLabs {
     if (typeof body.text !== 'string' || body.text.trim() === '') {
       return sendJson(res, 400, { detail: { status: 'invalid_text', message: 'text must be a non-empty string' } });
     }
-    await streamAudio(res, record, this.audioFor(body.text), 'audio/basic', this.options, this.pauses, fault);
+    const audio = this.audioFor(body.text);
+    if (!this.options.stampFrames) return streamAudio(res, record, audio, 'audio/basic', this.options, this.pauses, fault);
+    const pacing = { ...this.options, beforeWrite: (chunk: Buffer) => stampWriteTime(chunk) };
+    await streamAudio(res, record, stampResponse(audio, ++this.responses), 'audio/basic', pacing, this.pauses, fault);
   }
 }

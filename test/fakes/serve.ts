@@ -2,17 +2,20 @@
  * Runs every fake vendor out of process, for the call simulator and load benchmarks:
  *
  *   npx tsx test/fakes/serve.ts [--port-base 18000] [--api-key KEY]
+ *                               [--llm-ttft-ms MS] [--tts-ttfb-ms MS] [--reply TEXT] [--stamp-frames]
  *
  * Prints one JSON line with the base URLs to put into provider `settings.baseUrl`, then serves until SIGINT or
  * SIGTERM. With --port-base the ports are fixed (base .. base+4), else the system picks free ones. With --api-key
  * every fake requires that key (each in its vendor's header); without it any key is accepted.
  * Deepgram transcripts are scripted with `POST <deepgramControl> {"texts": ["..."]}`.
+ * For benchmarks: fixed LLM time-to-first-token and TTS (ElevenLabs) time-to-first-byte, one reply text for every
+ * conversation turn (a post-call summary request still gets summary JSON), and stamped TTS frames (frame-stamp.ts).
  */
 import { parseArgs } from 'node:util';
 import { FakeDeepgramLive } from './deepgram-live';
 import { FakeEdgeTts } from './edge-tts';
 import { FakeElevenLabs } from './elevenlabs';
-import { FakeOpenAiChat } from './openai-chat';
+import { FakeOpenAiChat, type ChatMessageLike } from './openai-chat';
 import { FakeOpenAiSpeech } from './openai-speech';
 
 export interface FakeVendorUrls {
@@ -68,15 +71,41 @@ export async function startAllFakes(options: { portBase?: number; apiKey?: strin
   };
 }
 
+/** The same answer to every turn; the post-call summary request (its prompt says so) gets the JSON it expects. */
+export function fixedReply(text: string): (messages: ChatMessageLike[]) => string {
+  return (messages) =>
+    messages[0]?.content.startsWith('You summarize') ? JSON.stringify({ summary: 'A benchmark call.', sentiment: 'neutral' }) : text;
+}
+
+function milliseconds(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = Number(value);
+  if (!(Number.isFinite(ms) && ms >= 0)) throw new Error(`Invalid ${name} ${value}`);
+  return ms;
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { 'port-base': { type: 'string' }, 'api-key': { type: 'string' } },
+    options: {
+      'port-base': { type: 'string' },
+      'api-key': { type: 'string' },
+      'llm-ttft-ms': { type: 'string' },
+      'tts-ttfb-ms': { type: 'string' },
+      reply: { type: 'string' },
+      'stamp-frames': { type: 'boolean' },
+    },
   });
   const portBase = values['port-base'] ? Number(values['port-base']) : undefined;
   if (portBase !== undefined && !(Number.isInteger(portBase) && portBase > 0 && portBase < 65530)) {
     throw new Error(`Invalid --port-base ${values['port-base']}`);
   }
   const fakes = await startAllFakes({ ...(portBase ? { portBase } : {}), ...(values['api-key'] ? { apiKey: values['api-key'] } : {}) });
+  const timeToFirstTokenMs = milliseconds('--llm-ttft-ms', values['llm-ttft-ms']);
+  const firstByteDelayMs = milliseconds('--tts-ttfb-ms', values['tts-ttfb-ms']);
+  if (timeToFirstTokenMs !== undefined) fakes.chat.configure({ timeToFirstTokenMs });
+  if (values.reply) fakes.chat.configure({ reply: fixedReply(values.reply) });
+  if (firstByteDelayMs !== undefined) fakes.elevenlabs.configure({ firstByteDelayMs });
+  if (values['stamp-frames']) fakes.elevenlabs.configure({ stampFrames: true });
   process.stdout.write(`${JSON.stringify(fakes.urls)}\n`);
   const stop = () => {
     void fakes.close().then(() => process.exit(0));

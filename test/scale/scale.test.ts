@@ -6,12 +6,12 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createVoicexClient, type Schemas, type VoicexClient } from '../../generated/client';
+import type { Schemas } from '../../generated/client';
 import { sendVoiceWebhook, TwilioStream } from '../../scripts/lib/twilio-caller';
 import { startAllFakes, type RunningFakes } from '../fakes/serve';
 import { POSTGRES_URL } from '../support/database';
 import { startServerProcess, type ServerProcess } from '../support/server-process';
-import { validateResponses } from '../support/spec';
+import { processClient, setUpProcessWorld, type ProcessWorld } from '../support/process-world';
 
 const PUBLIC_URL = 'https://voicex.test';
 const TWILIO_TOKEN = 'scale-test-twilio-token-0123456789';
@@ -28,8 +28,7 @@ const databaseUrl = () => {
   return url.toString();
 };
 const admin = () => new pg.Client({ connectionString: POSTGRES_URL });
-const client = (server: ServerProcess, auth: { token?: string; apiKey?: string } = {}): VoicexClient =>
-  createVoicexClient({ baseUrl: server.apiUrl, ...auth, middleware: [validateResponses] });
+const client = processClient;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 beforeAll(async () => {
@@ -61,48 +60,11 @@ afterAll(async () => {
   await c.end();
 });
 
-interface Org {
-  token: string;
-  apiKey: string;
-  orgId: string;
-}
-
-async function world() {
-  const [a, b, c] = servers as [ServerProcess, ServerProcess, ServerProcess];
-  const setup = await client(a).POST('/setup', {
-    body: { name: 'Root', email: 'root@example.com', password: 'root-password-123', orgName: 'Ops' },
-  });
-  const root = client(b, { token: setup.data!.token });
-  const global = async (body: Schemas['ProviderCreate']) => (await root.POST('/admin/providers', { body })).data!;
-  const providers = {
-    llm: await global({ category: 'llm', providerKey: 'ollama', name: 'Ollama', models: [{ modelId: 'llama3.2:3b', label: 'L' }], settings: { baseUrl: fakes.urls.llm } }),
-    tts: await global({ category: 'tts', providerKey: 'edge', name: 'Edge', models: [{ modelId: 'en-US-AriaNeural', label: 'Aria' }], settings: { baseUrl: fakes.urls.edge } }),
-    stt: await global({ category: 'stt', providerKey: 'deepgram', name: 'Deepgram', credentials: { apiKey: 'k' }, models: [{ modelId: 'nova-2', label: 'N' }], settings: { baseUrl: fakes.urls.deepgram } }),
-  };
-  const newOrg = async (plan: string): Promise<Org> => {
-    const email = `owner.${randomBytes(4).toString('hex')}@example.com`;
-    const signup = await client(c).POST('/auth/signup', { body: { name: 'Owner', email, password: 'owner-password', orgName: 'Org' } });
-    const orgId = signup.data!.organization._id;
-    await root.PATCH('/admin/organizations/{id}', { params: { path: { id: orgId } }, body: { status: 'active', planSlug: plan } });
-    const key = await client(a, { token: signup.data!.token }).POST('/dashboard/api-keys', { body: { name: 'k' } });
-    return { token: signup.data!.token, apiKey: key.data!.rawKey, orgId };
-  };
-  const agentBody = (name: string): Schemas['AgentCreate'] => ({
-    name,
-    llmProviderId: providers.llm._id,
-    llmModelId: 'llama3.2:3b',
-    ttsProviderId: providers.tts._id,
-    ttsModelId: 'en-US-AriaNeural',
-    sttProviderId: providers.stt._id,
-  });
-  return { newOrg, agentBody };
-}
-
-let w: Awaited<ReturnType<typeof world>>;
+let w: ProcessWorld;
 
 describe('three processes on one Postgres', () => {
   it('20 parallel agent creates spread over the processes never exceed the plan (starter: 5)', async () => {
-    w = await world();
+    w = await setUpProcessWorld(servers[0]!, fakes.urls);
     const org = await w.newOrg('starter');
     const results = await Promise.all(
       Array.from({ length: 20 }, (_, i) => client(servers[i % 3]!, { apiKey: org.apiKey }).POST('/dashboard/agents', { body: w.agentBody(`Agent ${i}`) })),

@@ -139,3 +139,16 @@ export async function waitForCallEnd(
     await new Promise((r) => setTimeout(r, 50));
   }
 }
+
+/** The call's row as stored, whatever the API shows of it. */
+export const callRow = (world: PhoneWorld, id: string) =>
+  world.server.app.svc.db.selectFrom('calls').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+
+/** Books the free plan's 60 monthly minutes as used today. */
+export async function useUpMonthlyMinutes(world: PhoneWorld, orgId: string): Promise<void> {
+  const day = new Date().toISOString().slice(0, 10);
+  await world.server.app.svc.db
+    .insertInto('daily_usage')
+    .values({ org_id: orgId, day, calls: 30, minutes: 60, tokens: 0, tts_chars: 0, stt_seconds: 0 })
+    .execute();
+}

@@ -27,13 +27,9 @@ export async function freePort(): Promise<number> {
 
 /**
  * `npm start` as a separate OS process (src/main.ts under tsx), ready once /api/health answers. `nodeArgs` go to
- * node before the script (e.g. --cpu-prof for the benchmarks).
+ * node itself (e.g. `--cpu-prof`, which NODE_OPTIONS does not accept).
  */
-export async function startServerProcess(
-  env: Record<string, string>,
-  timeoutMs = 60_000,
-  nodeArgs: string[] = [],
-): Promise<ServerProcess> {
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 60_000, nodeArgs: string[] = []): Promise<ServerProcess> {
   const port = env.PORT ? Number(env.PORT) : await freePort();
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', 'src/main.ts'], {
     cwd: ROOT,

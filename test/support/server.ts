@@ -4,6 +4,7 @@ import { parseConfig, type Config } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { createVoicexClient, type VoicexClient } from '../../generated/client';
 import { freshDatabaseUrl } from './database';
+import { GENEROUS_RATE_LIMITS } from './rate-limits';
 import { validateResponses } from './spec';
 
 export interface TestServer {
@@ -36,6 +37,7 @@ export async function startTestServer(
     DATABASE_URL: database.url,
     JWT_SECRET: TEST_SECRET,
     ENCRYPTION_KEY: TEST_KEY,
+    ...GENEROUS_RATE_LIMITS,
     ...env,
   });
   const logs: string[] = [];

@@ -157,13 +157,17 @@ export async function callTotals(db: DB, orgId: string): Promise<{ totalCalls: n
   };
 }
 
-export async function markCallConnected(db: DB, id: string, instanceId: string): Promise<void> {
+/** Claims a reserved call for the stream that connected; false when another stream claimed it first (a replay). */
+export async function markCallConnected(db: DB, id: string, instanceId: string): Promise<boolean> {
   const now = nowIso();
-  await db
+  const result = await db
     .updateTable('calls')
     .set({ connected_at: now, instance_id: instanceId, heartbeat_at: now, updated_at: now })
     .where('id', '=', id)
-    .execute();
+    .where('status', '=', 'active')
+    .where('connected_at', 'is', null)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 export interface CallOutcome {
@@ -201,7 +205,7 @@ export async function finishCall(db: DB, id: string, outcome: CallOutcome): Prom
 }
 
 /** Closes active calls matching the condition as failed, keeping whatever they had recorded. Returns their ids. */
-async function failActiveCalls(db: DB, reason: string, where: { instanceId?: string; heartbeatBefore?: string; neverConnectedBefore?: string; id?: string }): Promise<string[]> {
+async function failActiveCalls(db: DB, reason: string, where: { instanceId?: string; heartbeatBefore?: string; neverConnectedBefore?: string; neverConnected?: boolean; id?: string }): Promise<string[]> {
   const now = nowIso();
   let query = db
     .updateTable('calls')
@@ -210,7 +214,8 @@ async function failActiveCalls(db: DB, reason: string, where: { instanceId?: str
   if (where.id) query = query.where('id', '=', where.id);
   if (where.instanceId) query = query.where('instance_id', '=', where.instanceId);
   if (where.heartbeatBefore) query = query.where('heartbeat_at', '<', where.heartbeatBefore);
-  if (where.neverConnectedBefore) query = query.where('connected_at', 'is', null).where('started_at', '<', where.neverConnectedBefore);
+  if (where.neverConnectedBefore) query = query.where('started_at', '<', where.neverConnectedBefore);
+  if (where.neverConnected || where.neverConnectedBefore) query = query.where('connected_at', 'is', null);
   const rows = await query.returning('id').execute();
   return rows.map((r) => r.id);
 }
@@ -223,6 +228,9 @@ export const failUnconnectedCalls = (db: DB, startedBefore: string) =>
   failActiveCalls(db, 'never_connected', { neverConnectedBefore: startedBefore });
 
 export const failCall = (db: DB, id: string, reason: string) => failActiveCalls(db, reason, { id });
+
+/** A reserved slot whose stream went away before attaching: released now rather than at the connect timeout. */
+export const releaseUnconnectedCall = (db: DB, id: string) => failActiveCalls(db, 'never_connected', { id, neverConnected: true });
 
 export async function heartbeatCalls(db: DB, ids: string[]): Promise<void> {
   if (ids.length === 0) return;

@@ -16,6 +16,11 @@ import type {
 } from '../types';
 
 const MULAW_BYTES_PER_SECOND = 8000;
+/**
+ * Audio not yet handed to the network when Deepgram counts as stuck (over 2 minutes of speech): the session is
+ * dropped and reported rather than letting a vendor that stopped reading grow our memory.
+ */
+export const MAX_DEEPGRAM_UNSENT_BYTES = 1024 * 1024;
 /** Deepgram rejects utterance_end_ms below 1000. */
 const MIN_UTTERANCE_END_MS = 1000;
 const MIN_ENDPOINTING_MS = 10;
@@ -119,6 +124,13 @@ class DeepgramLiveSession implements LiveTranscription {
 
   sendAudio(mulaw: Buffer): void {
     if (this.ending || mulaw.length === 0 || this.socket.readyState !== this.socket.OPEN) return;
+    if (this.socket.bufferedAmount > MAX_DEEPGRAM_UNSENT_BYTES) {
+      this.close();
+      const { provider } = this.settings;
+      const stuck = new ProviderError({ kind: 'timeout', provider, message: 'vendor stopped reading audio' });
+      this.notify(() => this.listener.onError(stuck));
+      return;
+    }
     this.socket.send(mulaw, { binary: true });
     this.bytesSent += mulaw.length;
     this.lastSentAt = Date.now();

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { TranscriptEvent } from '../../providers/types';
-import type { ConversationDeps, ConversationResult, EndReason, TranscriptEntry } from '../types';
+import type { ConversationDeps, ConversationEvents, ConversationResult, EndReason, TranscriptEntry } from '../types';
 import { AgentReply, type ReplyKind } from './agent-reply';
 import { streamAnswer, type AnswerOutcome } from './answer-stream';
 import { countWords, shouldBargeIn, type CallerSpeechSignal } from './barge-in';
@@ -80,6 +80,7 @@ export class Conversation {
   private dtmfStartedAt = 0;
   private closingReason: EndReason | null = null;
   private hungUp = false;
+  private agentSpeaking = false;
   private ending: Promise<ConversationResult> | null = null;
 
   constructor(private readonly deps: ConversationDeps) {
@@ -185,6 +186,7 @@ export class Conversation {
     const now = this.now();
     const words = this.userTurn.add(event, now);
     if (words) {
+      this.emit('onTranscript', { role: 'user', text: this.userTurn.heardSoFar, final: false });
       this.noteCallerActivity(now);
       this.callerTookOver({
         kind: 'transcript',
@@ -356,6 +358,7 @@ export class Conversation {
       events: {
         onFirstAudio: (at) => {
           if (turn) this.metrics.firstAudioSent(turn, at, kind === 'answer' && !reply.hadFailure);
+          this.setAgentSpeaking(true);
         },
         onTtsRequest: (text) => (this.metrics.ttsChars += text.length),
         onTtsFirstByte: (ms) => {
@@ -405,6 +408,13 @@ export class Conversation {
   private dropReply(): void {
     this.reply = null;
     this.replyTurn = null;
+    this.setAgentSpeaking(false);
+  }
+
+  private setAgentSpeaking(speaking: boolean): void {
+    if (this.agentSpeaking === speaking) return;
+    this.agentSpeaking = speaking;
+    this.emit('onAgentSpeaking', speaking);
   }
 
   // ---- silence, limits, failures ---------------------------------------------------------------------------------
@@ -497,6 +507,7 @@ export class Conversation {
   private commitUser(input: CallerInput): void {
     this.transcript.push({ role: 'user', text: input.text, at: this.isoAt(input.startedAt) });
     this.history.add('user', input.text);
+    this.emit('onTranscript', { role: 'user', text: input.text, final: true });
   }
 
   private commitAgent(reply: AgentReply, heard: string, interrupted: boolean): void {
@@ -506,6 +517,7 @@ export class Conversation {
     if (interrupted) entry.interrupted = true;
     this.transcript.push(entry);
     this.history.add('assistant', text);
+    this.emit('onTranscript', { role: 'assistant', text, final: true });
   }
 
   private finish(reason: EndReason): ConversationResult {
@@ -541,6 +553,11 @@ export class Conversation {
   /** Wall-clock ISO time of a monotonic timestamp. */
   private isoAt(monotonic: number): string {
     return new Date(Date.now() - (this.now() - monotonic)).toISOString();
+  }
+
+  private emit<K extends keyof ConversationEvents>(name: K, ...args: Parameters<NonNullable<ConversationEvents[K]>>): void {
+    const handler = this.deps.events?.[name] as ((...a: typeof args) => void) | undefined;
+    if (handler) this.guard(() => handler(...args));
   }
 
   /** Runs an event handler; a bug in one event never becomes an unhandled exception of the process. */
