@@ -9,6 +9,7 @@ import { startServerProcess } from '../../../test/support/server-process';
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const PUBLIC_URL = 'https://voicex.bench';
 export const TWILIO_TOKEN = 'twilio-bench-auth-token-0123456789';
+const UNREACHABLE_RATE = '1000000000/1';
 
 const children = new Set<{ kill(signal: NodeJS.Signals): unknown }>();
 // A benchmark that fails half-way must not leave servers running behind it.
@@ -49,6 +50,10 @@ export async function startVoicex(options: VoicexOptions): Promise<RunningServer
       TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
       WEB_CONCURRENCY: String(options.workers),
       CALL_CONNECT_TIMEOUT_MS: '2000',
+      // The limiters still count every request (their cost is measured) but never refuse the benchmark's load.
+      RATE_LIMIT_IP: UNREACHABLE_RATE,
+      RATE_LIMIT_CALLER: UNREACHABLE_RATE,
+      RATE_LIMIT_WEBHOOK: UNREACHABLE_RATE,
       SHUTDOWN_GRACE_MS: '1000',
     },
     // Two workers each compiling the spec's validators take over half a minute on a busy 2-core machine.
