@@ -46,7 +46,17 @@ export const DEFAULT_TO = '+14155550123';
 
 export const newCallSid = () => `CA${randomBytes(16).toString('hex')}`;
 
-export async function sendVoiceWebhook(options: WebhookOptions): Promise<WebhookAnswer> {
+export interface VoiceWebhookRequest {
+  /** Path and query, e.g. /api/twilio/voice?api_key=... */
+  path: string;
+  headers: Record<string, string>;
+  /** The form-encoded body. */
+  body: string;
+  callSid: string;
+}
+
+/** The signed request Twilio sends when a call comes in, without sending it (the benchmarks send it their way). */
+export function voiceWebhookRequest(options: Omit<WebhookOptions, 'serverUrl'>): VoiceWebhookRequest {
   const query = new URLSearchParams({ api_key: options.apiKey });
   if (options.agentId) query.set('agentId', options.agentId);
   const path = `/api/twilio/voice?${query}`;
@@ -65,7 +75,12 @@ export async function sendVoiceWebhook(options: WebhookOptions): Promise<Webhook
     options.signature ??
     (options.authToken ? twilio.getExpectedTwilioSignature(options.authToken, `${options.publicUrl}${path}`, params) : undefined);
   if (signature) headers['x-twilio-signature'] = signature;
-  const response = await fetch(`${options.serverUrl}${path}`, { method: 'POST', headers, body: new URLSearchParams(params) });
+  return { path, headers, body: new URLSearchParams(params).toString(), callSid };
+}
+
+export async function sendVoiceWebhook(options: WebhookOptions): Promise<WebhookAnswer> {
+  const { path, headers, body: form, callSid } = voiceWebhookRequest(options);
+  const response = await fetch(`${options.serverUrl}${path}`, { method: 'POST', headers, body: form });
   const body = await response.text();
   const parameters: Record<string, string> = {};
   for (const match of body.matchAll(/<Parameter name="([^"]*)" value="([^"]*)"\/>/g)) {

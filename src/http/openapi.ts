@@ -7,6 +7,7 @@ import { AppError, unauthorized } from '../errors';
 import { authenticateApiKey, authenticateSession } from '../services/auth';
 import type { AuthContext, ServiceContext } from '../services/context';
 import { apiKeyCannotAdminister, authorize, isAdminPath } from './access';
+import { CompiledRouter } from './compiled-router';
 import { ResponseMismatchError, validationError } from './errors';
 import type { HandlerMap, HandlerRequest, OperationId } from './handler-types';
 
@@ -141,6 +142,7 @@ export async function createOpenApiBackend(svc: ServiceContext, handlers: Handle
   }
 
   await api.init();
+  api.router = new CompiledRouter({ definition: api.definition, apiRoot: API_ROOT });
   return api;
 }
 

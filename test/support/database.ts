@@ -14,8 +14,10 @@ export const POSTGRES_URL = process.env.VOICEX_TEST_POSTGRES_URL ?? 'postgres://
  * A fresh database for one test server: an in-memory SQLite file, or a new Postgres schema selected through the
  * connection's search_path (so the app runs its own migrations into it, as in production).
  */
-export async function freshDatabaseUrl(options: { persistent?: boolean } = {}): Promise<{ url: string; drop(): Promise<void> }> {
-  if (testDialect() === 'sqlite') {
+export async function freshDatabaseUrl(
+  options: { persistent?: boolean; dialect?: TestDialect } = {},
+): Promise<{ url: string; drop(): Promise<void> }> {
+  if ((options.dialect ?? testDialect()) === 'sqlite') {
     // A file outlives one app instance, for tests that restart the server over the same data.
     if (!options.persistent) return { url: 'sqlite::memory:', drop: async () => {} };
     const dir = await mkdtemp(join(tmpdir(), 'voicex-test-'));
