@@ -16,7 +16,8 @@ import type autocannon from 'autocannon';
 import { voiceWebhookRequest } from '../lib/twilio-caller';
 import type { TestDialect } from '../../test/support/database';
 import { setUpBenchOrg, type BenchOrg } from './lib/bench-org';
-import { profileDirectory, PUBLIC_URL, ROOT, startBareKoa, startVoicex, TWILIO_TOKEN, type RunningServer } from './lib/bench-servers';
+import { BENCH_PUBLIC_URL, BENCH_TWILIO_TOKEN } from './lib/bench-server';
+import { profileDirectory, ROOT, startBareKoa, startVoicex, type RunningServer } from './lib/bench-servers';
 import { topSelfTime } from './lib/cpu-profile-top';
 import { closedLoop, type LoadFigures } from './lib/load';
 import { openLoop } from './lib/open-loop';
@@ -66,7 +67,7 @@ const listAgents = (server: RunningServer, org: BenchOrg) =>
   measured({ url: `${server.apiUrl}/dashboard/agents`, connections: CONNECTIONS, durationSec, headers: { 'x-api-key': org.apiKey } });
 
 function signedWebhook(org: BenchOrg) {
-  return voiceWebhookRequest({ publicUrl: PUBLIC_URL, apiKey: org.apiKey, authToken: TWILIO_TOKEN, agentId: org.agents[0]!._id });
+  return voiceWebhookRequest({ publicUrl: BENCH_PUBLIC_URL, apiKey: org.apiKey, authToken: BENCH_TWILIO_TOKEN, agentId: org.agents[0]!._id });
 }
 
 /** Prints the 1-worker rows; returns the agent list figures the 2-worker run compares with. */

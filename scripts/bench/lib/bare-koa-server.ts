@@ -1,7 +1,7 @@
 /**
  * The baseline the HTTP benchmark divides by: Koa answering a small JSON body with no routing, validation,
  * auth, database or logging. Run as its own process, like the real server: `node --import tsx bare-koa-server.ts`.
- * Prints its URL on stdout once listening.
+ * Prints {"url": ...} on stdout once listening, like the other helper processes (processes.ts).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +15,6 @@ const server = createServer(app.callback());
 server.keepAliveTimeout = 65_000;
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
-  console.log(`http://127.0.0.1:${port}`);
+  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${port}` })}\n`);
 });
 process.once('SIGTERM', () => process.exit(0));

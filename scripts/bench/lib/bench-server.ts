@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createVoicexClient, type Schemas, type VoicexClient } from '../../../generated/client';
 import type { FakeVendorUrls } from '../../../test/fakes/serve';
-import { GENEROUS_RATE_LIMITS } from '../../../test/support/rate-limits';
 import { startServerProcess, type ServerProcess } from '../../../test/support/server-process';
 
 export const BENCH_PUBLIC_URL = 'https://voicex.bench';
@@ -58,8 +57,6 @@ export async function startBenchServer(options: BenchServerOptions): Promise<Ben
     PUBLIC_URL: BENCH_PUBLIC_URL,
     TWILIO_AUTH_TOKEN: BENCH_TWILIO_TOKEN,
     LOG_LEVEL: 'error',
-    // Hundreds of calls a minute from one address and one API key: the webhook's 120/60 would refuse them.
-    ...GENEROUS_RATE_LIMITS,
   }, 60_000, options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : []);
   process.once('exit', () => server.child.kill('SIGKILL'));
   try {

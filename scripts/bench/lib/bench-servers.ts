@@ -1,14 +1,13 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freshDatabaseUrl, type TestDialect } from '../../../test/support/database';
 import { startServerProcess } from '../../../test/support/server-process';
+import { BENCH_PUBLIC_URL, BENCH_TWILIO_TOKEN } from './bench-server';
+import { startHelperProcess } from './processes';
 
 export const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const PUBLIC_URL = 'https://voicex.bench';
-export const TWILIO_TOKEN = 'twilio-bench-auth-token-0123456789';
 const UNREACHABLE_RATE = '1000000000/1';
 
 const children = new Set<{ kill(signal: NodeJS.Signals): unknown }>();
@@ -46,8 +45,8 @@ export async function startVoicex(options: VoicexOptions): Promise<RunningServer
       DATABASE_URL: database.url,
       JWT_SECRET: 'bench-jwt-secret-0123456789abcdef0123456789abcdef',
       ENCRYPTION_KEY: '0123456789abcdef'.repeat(4),
-      PUBLIC_URL,
-      TWILIO_AUTH_TOKEN: TWILIO_TOKEN,
+      PUBLIC_URL: BENCH_PUBLIC_URL,
+      TWILIO_AUTH_TOKEN: BENCH_TWILIO_TOKEN,
       WEB_CONCURRENCY: String(options.workers),
       CALL_CONNECT_TIMEOUT_MS: '2000',
       // The limiters still count every request (their cost is measured) but never refuse the benchmark's load.
@@ -76,25 +75,8 @@ export async function startVoicex(options: VoicexOptions): Promise<RunningServer
 
 /** The bare Koa hello-world (bare-koa-server.ts) in its own process. */
 export async function startBareKoa(): Promise<RunningServer> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/bench/lib/bare-koa-server.ts')], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  children.add(child);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout!.once('data', (line) => resolve(String(line).trim()));
-    child.once('exit', (code) => reject(new Error(`bare Koa exited (${code})`)));
-  });
-  return {
-    url,
-    apiUrl: url,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-      children.delete(child);
-    },
-  };
+  const bare = await startHelperProcess<{ url: string }>('scripts/bench/lib/bare-koa-server.ts');
+  return { url: bare.info.url, apiUrl: bare.info.url, stop: () => bare.stop() };
 }
 
 export const profileDirectory = () => mkdtemp(join(tmpdir(), 'voicex-cpu-prof-'));

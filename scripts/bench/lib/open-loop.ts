@@ -1,5 +1,5 @@
 import { Agent, request } from 'node:http';
-import { percentile } from './percentile';
+import { percentile } from './stats';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -66,6 +66,5 @@ export async function openLoop(options: {
   }
   await Promise.all(inFlight);
   agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return { sent: total, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), failures };
+  return { sent: total, p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99), failures };
 }
