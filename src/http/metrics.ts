@@ -1,23 +1,22 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
-import type { OpenAPIBackend } from 'openapi-backend';
 import { AppError } from '../errors';
 import type { Metrics } from '../metrics';
+import { operationIdOf } from './operation';
 
 export const METRICS_PATH = '/metrics';
 
 /**
- * Times every request by the operationId openapi-backend routes it to. Mounted outermost, so the status it
+ * Times every request by its operationId (identifyOperation). Mounted outermost, so the status it
  * records is the final one, after errors were mapped to responses.
  */
-export function observeRequests(metrics: Metrics, api: OpenAPIBackend): Koa.Middleware {
+export function observeRequests(metrics: Metrics): Koa.Middleware {
   return async (ctx, next) => {
     const stopTimer = metrics.httpRequestDuration.startTimer();
     try {
       await next();
     } finally {
-      const operation = api.matchOperation({ method: ctx.method, path: ctx.path, headers: {} });
-      stopTimer({ operationId: operation?.operationId ?? 'unknown', method: ctx.method, status: String(ctx.status) });
+      stopTimer({ operationId: operationIdOf(ctx) ?? 'unknown', method: ctx.method, status: String(ctx.status) });
     }
   };
 }

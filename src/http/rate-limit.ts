@@ -4,11 +4,11 @@
  * Answers 429 `{ error }` with Retry-After; every answer carries the RateLimit-* headers of the tightest limit.
  */
 import type Koa from 'koa';
-import type { OpenAPIBackend } from 'openapi-backend';
 import { AppError } from '../errors';
 import type { AuthContext } from '../services/context';
 import { counterKey, type LimiterName, type RateLimitDecision, type RateLimiters } from '../services/rate-limiters';
 import type { OperationId } from './handler-types';
+import { operationIdOf } from './operation';
 
 const PER_ADDRESS: Partial<Record<OperationId, LimiterName>> = { signUp: 'signup', completeSetup: 'setup' };
 const WEBHOOKS = new Set<OperationId>(['handleIncomingCall', 'handleCallStatus']);
@@ -47,9 +47,9 @@ function emailOf(body: unknown): string {
  * and email, so once an email is locked from an address even the right password waits, while other emails and
  * other addresses are unaffected.
  */
-export function limitByOperation(limiters: RateLimiters, api: OpenAPIBackend): Koa.Middleware {
+export function limitByOperation(limiters: RateLimiters): Koa.Middleware {
   return async (ctx, next) => {
-    const operationId = api.matchOperation({ method: ctx.method, path: ctx.path, headers: {} })?.operationId as OperationId | undefined;
+    const operationId = operationIdOf(ctx);
     if (operationId === 'signIn') await limit(ctx, limiters, 'signin', counterKey(ctx.ip, emailOf(ctx.request.body)));
     const perAddress = operationId && PER_ADDRESS[operationId];
     if (perAddress) await limit(ctx, limiters, perAddress, ctx.ip);

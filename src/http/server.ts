@@ -6,6 +6,7 @@ import type { ServiceContext } from '../services/context';
 import type { RateLimiters } from '../services/rate-limiters';
 import { toErrorResponse } from './errors';
 import { observeRequests } from './metrics';
+import { identifyOperation } from './operation';
 import { limitByAddress, limitByOperation } from './rate-limit';
 import { screenRequestInput } from './request-body';
 
@@ -43,7 +44,8 @@ export function createHttpApp(
   // Behind a proxy, ctx.ip is the address the nearest proxy appended, not one the client wrote itself.
   app.proxy = svc.config.trustProxy;
   app.maxIpsCount = 1;
-  app.use(observeRequests(svc.metrics, api));
+  app.use(identifyOperation(api));
+  app.use(observeRequests(svc.metrics));
   app.use(requestScope(svc));
   app.use(limitByAddress(limiters));
   app.use(
@@ -54,7 +56,7 @@ export function createHttpApp(
       strict: true,
     }),
   );
-  app.use(limitByOperation(limiters, api));
+  app.use(limitByOperation(limiters));
   app.use(screenRequestInput());
   for (const route of extraRoutes) app.use(route);
   app.use((ctx) =>
