@@ -14,6 +14,11 @@ const OUTAGE_MS = 3000;
 const RECOVERY_MS = 5000;
 const WRITERS = 6;
 const READERS = 2;
+/**
+ * The server's auth cache TTL (config authCacheMs): for this long after the database goes away, a read answered from
+ * the authenticated context alone (GET /organization) may still succeed from memory, which is fine.
+ */
+const AUTH_CACHE_MS = 500;
 
 let postgres: PrivatePostgres;
 let fakes: RunningFakes;
@@ -85,8 +90,8 @@ describe('Postgres outage under load', () => {
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
     await sleep(1500);
-    const downAt = Date.now();
     await postgres.stop('immediate');
+    const downAt = Date.now() + AUTH_CACHE_MS;
     await sleep(OUTAGE_MS);
     if (server.child.exitCode !== null || server.child.signalCode !== null) throw new Error(`server died during the outage:\n${server.output()}`);
     const probes = { health: (await fetch(`${server.apiUrl}/health`)).status, ready: (await fetch(`${server.apiUrl}/ready`)).status };
