@@ -3,14 +3,14 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely/migrati
 import type { DialectName } from './database';
 import * as initial from './migrations/001_initial';
 import * as rateLimits from './migrations/002_rate_limits';
+import { reserveCallSlot } from './migrations/003_reserve_call_slot';
 
 // Migrations are listed in code rather than read from a folder, so they run the same under tsx, tests and bundles.
-const migrations: Record<string, Migration> = {
+const migrationsFor = (dialect: DialectName): Record<string, Migration> => ({
   '001_initial': initial,
   '002_rate_limits': rateLimits,
-};
-
-const provider: MigrationProvider = { getMigrations: async () => migrations };
+  '003_reserve_call_slot': reserveCallSlot(dialect),
+});
 
 /**
  * Kysely looks for its bookkeeping tables in every schema of the database unless told which one, so a migrated
@@ -24,6 +24,7 @@ async function migrationSchema(db: Kysely<any>, dialect: DialectName): Promise<s
 }
 
 export async function migrateToLatest(db: Kysely<any>, dialect: DialectName): Promise<void> {
+  const provider: MigrationProvider = { getMigrations: async () => migrationsFor(dialect) };
   const migrator = new Migrator({ db, provider, migrationTableSchema: await migrationSchema(db, dialect) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');

@@ -1,6 +1,5 @@
 import type { NewCall } from '../db/repositories/calls';
-import { countActiveCalls, insertCall } from '../db/repositories/calls';
-import { lockOrganization } from '../db/repositories/organizations';
+import { insertCallWithinLimit } from '../db/repositories/calls';
 import { minutesUsedSince } from '../db/repositories/usage';
 import type { Call, Plan } from '../domain';
 import { AppError, notFound } from '../errors';
@@ -18,13 +17,9 @@ async function reserveCall(svc: ServiceContext, plan: Plan, call: Omit<NewCall, 
   if (used >= plan.limits.maxMonthlyMinutes) {
     throw new AppError(403, 'The monthly minutes of the plan are used up', 'minutes_exhausted');
   }
-  return svc.db.transaction().execute(async (trx) => {
-    await lockOrganization(trx, call.orgId);
-    if ((await countActiveCalls(trx, call.orgId)) >= plan.limits.maxConcurrentCalls) {
-      throw new AppError(403, 'All call lines of the plan are busy', 'concurrency_limit');
-    }
-    return insertCall(trx, { ...call, instanceId: svc.instanceId });
-  });
+  const reserved = await insertCallWithinLimit(svc.db, svc.dialect, { ...call, instanceId: svc.instanceId }, plan.limits.maxConcurrentCalls);
+  if (!reserved) throw new AppError(403, 'All call lines of the plan are busy', 'concurrency_limit');
+  return reserved;
 }
 
 export type CallRequest = Omit<NewCall, 'instanceId' | 'orgId' | 'agentId' | 'agentName'>;

@@ -1,8 +1,9 @@
-import type { Selectable } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import type { Call, CallChannel, CallMetadata, CallMetrics, CallStatus, TranscriptMessage } from '../../domain';
-import type { DB } from '../database';
+import type { DB, DialectName } from '../database';
 import type { CallsTable } from '../schema';
 import { json, newId, nowIso, parseJson } from '../values';
+import { lockOrganization } from './organizations';
 
 export const EMPTY_METRICS: CallMetrics = {
   ttfbMs: null,
@@ -51,11 +52,10 @@ export interface NewCall {
   clientMetadata?: Record<string, unknown>;
 }
 
-/** A call starts `active` the moment its slot is reserved (webhook or web session), before media flows. */
-export async function insertCall(db: DB, call: NewCall): Promise<Call> {
+function newCallRow(call: NewCall): Selectable<CallsTable> {
   const now = nowIso();
   const metadata: CallMetadata = { turns: [], ...(call.clientMetadata && { client: call.clientMetadata }) };
-  const row: Selectable<CallsTable> = {
+  return {
     id: newId(),
     org_id: call.orgId,
     agent_id: call.agentId,
@@ -80,8 +80,34 @@ export async function insertCall(db: DB, call: NewCall): Promise<Call> {
     created_at: now,
     updated_at: now,
   };
+}
+
+/** A call starts `active`, its slot reserved, before media flows; insertCallWithinLimit checks the slot first. */
+export async function insertCall(db: DB, call: NewCall): Promise<Call> {
+  const row = newCallRow(call);
   await db.insertInto('calls').values(row).execute();
   return toCall(row);
+}
+
+/**
+ * Inserts the call as `active` (its slot reserved, before media flows) unless the organization already has
+ * `maxActive` active calls; null when it has. Counting and inserting happen under the organization's row lock, so
+ * parallel reservations on any process never exceed the limit. On Postgres that is one statement
+ * (reserve_call_slot, migration 003): the lock is held for the function's run instead of across four client round
+ * trips, which under load had capped one organization's admissions near 200 calls/s.
+ */
+export async function insertCallWithinLimit(db: DB, dialect: DialectName, call: NewCall, maxActive: number): Promise<Call | null> {
+  const row = newCallRow(call);
+  if (dialect === 'postgres') {
+    const { rows } = await sql<{ reserved: boolean }>`select reserve_call_slot(${call.orgId}, ${maxActive}, ${json(row)}::json) as reserved`.execute(db);
+    return rows[0]?.reserved ? toCall(row) : null;
+  }
+  return db.transaction().execute(async (trx) => {
+    await lockOrganization(trx, call.orgId);
+    if ((await countActiveCalls(trx, call.orgId)) >= maxActive) return null;
+    await trx.insertInto('calls').values(row).execute();
+    return toCall(row);
+  });
 }
 
 export async function findCall(db: DB, orgId: string, id: string): Promise<Call | undefined> {
