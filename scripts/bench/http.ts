@@ -5,12 +5,16 @@
  *
  *   npm run bench:http -- [--duration 5] [--dialect sqlite|postgres] [--only list,search,...] [--profile]
  *
- * Scenarios, 50 connections each unless said: list (GET /dashboard/agents by API key, 10 agents), search
+ * Scenarios, 50 connections each unless said: list (GET /dashboard/agents by API key, 10 agents; with a reference
+ * row: bare Koa answering that same body, the ceiling of the list's ratio), search
  * (GET /dashboard/models/search), create-delete (POST /dashboard/agents then DELETE it), webhook-200 (signed
  * POST /twilio/voice sent open-loop at 200 req/s, p50/p99 from when each was due), webhook-max (the same,
  * closed-loop), and list-2-workers (list with WEB_CONCURRENCY=2, as a ratio to 1 worker).
  * --profile runs the 1-worker server under --cpu-prof and prints the functions with the most self time.
  */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type autocannon from 'autocannon';
 import { voiceWebhookRequest } from '../lib/twilio-caller';
@@ -81,6 +85,10 @@ async function oneWorkerScenarios(server: RunningServer, org: BenchOrg, bareRps:
     list = await listAgents(server, org);
     add('GET /dashboard/agents (API key)', list);
   }
+  if (wanted('list')) {
+    const { bytes, figures } = await bareKoaWithBodyOf(`${server.apiUrl}/dashboard/agents`, { 'x-api-key': org.apiKey });
+    add(`  reference: bare Koa, that body (${(bytes / 1024).toFixed(1)} KiB)`, figures);
+  }
   if (wanted('search')) {
     add(
       'GET /dashboard/models/search',
@@ -128,6 +136,24 @@ async function oneWorkerScenarios(server: RunningServer, org: BenchOrg, bareRps:
     add('POST /twilio/voice, max', await measured({ url: server.url, connections: CONNECTIONS, durationSec, requests }));
   }
   return list;
+}
+
+/**
+ * Bare Koa answering the very body an endpoint returned: what a response of that size costs with no routing,
+ * validation, auth, database or logging, i.e. the ceiling for that endpoint's ratio on this machine.
+ */
+async function bareKoaWithBodyOf(url: string, headers: Record<string, string>): Promise<{ bytes: number; figures: LoadFigures }> {
+  const body = await (await fetch(url, { headers })).text();
+  const dir = await mkdtemp(join(tmpdir(), 'voicex-bench-body-'));
+  const file = join(dir, 'body.json');
+  await writeFile(file, body);
+  const koa = await startBareKoa(file);
+  try {
+    return { bytes: Buffer.byteLength(body), figures: await measured({ url: koa.url, connections: CONNECTIONS, durationSec }) };
+  } finally {
+    await koa.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 async function benchDialect(dialect: TestDialect): Promise<void> {

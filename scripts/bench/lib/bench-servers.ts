@@ -73,9 +73,9 @@ export async function startVoicex(options: VoicexOptions): Promise<RunningServer
   };
 }
 
-/** The bare Koa hello-world (bare-koa-server.ts) in its own process. */
-export async function startBareKoa(): Promise<RunningServer> {
-  const bare = await startHelperProcess<{ url: string }>('scripts/bench/lib/bare-koa-server.ts');
+/** The bare Koa hello-world (bare-koa-server.ts) in its own process, or answering the JSON of `bodyFile`. */
+export async function startBareKoa(bodyFile?: string): Promise<RunningServer> {
+  const bare = await startHelperProcess<{ url: string }>('scripts/bench/lib/bare-koa-server.ts', bodyFile ? ['--body-file', bodyFile] : []);
   return { url: bare.info.url, apiUrl: bare.info.url, stop: () => bare.stop() };
 }
 
