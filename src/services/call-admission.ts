@@ -1,6 +1,5 @@
 import type { NewCall } from '../db/repositories/calls';
-import { insertCallWithinLimit } from '../db/repositories/calls';
-import { minutesUsedSince } from '../db/repositories/usage';
+import { insertCallWithinLimits } from '../db/repositories/calls';
 import type { Call, Plan } from '../domain';
 import { AppError, notFound } from '../errors';
 import { resolveAgentForCall } from './agent-resolution';
@@ -9,16 +8,15 @@ import type { AuthContext, ServiceContext } from './context';
 const monthStart = (date = new Date()) => `${date.toISOString().slice(0, 7)}-01`;
 
 /**
- * Reserves one concurrent-call slot by inserting the call as `active`. Count and insert happen under the
- * organization's lock, so parallel webhooks and web sessions (on any process) never exceed `maxConcurrentCalls`.
+ * Reserves one concurrent-call slot by inserting the call as `active`, if the plan has minutes left this month.
+ * Count and insert happen under the organization's lock, so parallel webhooks and web sessions (on any process)
+ * never exceed `maxConcurrentCalls`.
  */
 async function reserveCall(svc: ServiceContext, plan: Plan, call: Omit<NewCall, 'instanceId'>): Promise<Call> {
-  const used = await minutesUsedSince(svc.db, call.orgId, monthStart());
-  if (used >= plan.limits.maxMonthlyMinutes) {
-    throw new AppError(403, 'The monthly minutes of the plan are used up', 'minutes_exhausted');
-  }
-  const reserved = await insertCallWithinLimit(svc.db, svc.dialect, { ...call, instanceId: svc.instanceId }, plan.limits.maxConcurrentCalls);
-  if (!reserved) throw new AppError(403, 'All call lines of the plan are busy', 'concurrency_limit');
+  const limits = { maxActive: plan.limits.maxConcurrentCalls, maxMonthlyMinutes: plan.limits.maxMonthlyMinutes, monthStart: monthStart() };
+  const reserved = await insertCallWithinLimits(svc.db, svc.dialect, { ...call, instanceId: svc.instanceId }, limits);
+  if (reserved === 'minutes') throw new AppError(403, 'The monthly minutes of the plan are used up', 'minutes_exhausted');
+  if (reserved === 'lines') throw new AppError(403, 'All call lines of the plan are busy', 'concurrency_limit');
   return reserved;
 }
 

@@ -4,6 +4,7 @@ import type { DB, DialectName } from '../database';
 import type { CallsTable } from '../schema';
 import { json, newId, nowIso, parseJson } from '../values';
 import { lockOrganization } from './organizations';
+import { minutesUsedSince } from './usage';
 
 export const EMPTY_METRICS: CallMetrics = {
   ttfbMs: null,
@@ -89,22 +90,35 @@ export async function insertCall(db: DB, call: NewCall): Promise<Call> {
   return toCall(row);
 }
 
+/** Why a call got no slot: every line of the plan busy, or the month's minutes used up. */
+export type NoSlot = 'lines' | 'minutes';
+
+export interface CallLimits {
+  maxActive: number;
+  maxMonthlyMinutes: number;
+  /** First day of the current month, `YYYY-MM-DD` (daily_usage's key). */
+  monthStart: string;
+}
+
 /**
- * Inserts the call as `active` (its slot reserved, before media flows) unless the organization already has
- * `maxActive` active calls; null when it has. Counting and inserting happen under the organization's row lock, so
- * parallel reservations on any process never exceed the limit. On Postgres that is one statement
+ * Inserts the call as `active` (its slot reserved, before media flows) if the organization has minutes left this
+ * month and fewer than `maxActive` active calls. Counting and inserting happen under the organization's row lock,
+ * so parallel reservations on any process never exceed the limit. On Postgres that is one statement
  * (reserve_call_slot, migration 003): the lock is held for the function's run instead of across four client round
- * trips, which under load had capped one organization's admissions near 200 calls/s.
+ * trips, which under load had capped one organization's admissions near 100 calls/s.
  */
-export async function insertCallWithinLimit(db: DB, dialect: DialectName, call: NewCall, maxActive: number): Promise<Call | null> {
+export async function insertCallWithinLimits(db: DB, dialect: DialectName, call: NewCall, limits: CallLimits): Promise<Call | NoSlot> {
   const row = newCallRow(call);
   if (dialect === 'postgres') {
-    const { rows } = await sql<{ reserved: boolean }>`select reserve_call_slot(${call.orgId}, ${maxActive}, ${json(row)}::json) as reserved`.execute(db);
-    return rows[0]?.reserved ? toCall(row) : null;
+    const { rows } = await sql<{ outcome: 'reserved' | NoSlot }>`select reserve_call_slot(${call.orgId}, ${limits.maxActive}, ${limits.maxMonthlyMinutes}, ${limits.monthStart}, ${json(row)}::json) as outcome`.execute(db);
+    const outcome = rows[0]?.outcome;
+    if (!outcome) throw new Error('reserve_call_slot returned nothing');
+    return outcome === 'reserved' ? toCall(row) : outcome;
   }
+  if ((await minutesUsedSince(db, call.orgId, limits.monthStart)) >= limits.maxMonthlyMinutes) return 'minutes';
   return db.transaction().execute(async (trx) => {
     await lockOrganization(trx, call.orgId);
-    if ((await countActiveCalls(trx, call.orgId)) >= maxActive) return null;
+    if ((await countActiveCalls(trx, call.orgId)) >= limits.maxActive) return 'lines';
     await trx.insertInto('calls').values(row).execute();
     return toCall(row);
   });
