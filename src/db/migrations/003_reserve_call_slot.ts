@@ -7,7 +7,8 @@ import type { DialectName } from '../database';
  * Minutes used this month are summed first, without a lock (they only grow when calls end). Then the
  * organization's row lock is taken the way every other org-wide check takes it (a no-op UPDATE), and the count of
  * active calls runs after it, as its own statement, so it sees every call committed by whoever held the lock
- * before. The row arrives as JSON with the table's column names, so the function never lists them.
+ * before. The row arrives as JSON with the table's column names, so the function never lists them; a column added
+ * to `calls` later must be in that row too (json_populate_record gives a missing key null, not the default).
  * SQLite has no stored functions and needs none: it runs one writer at a time.
  */
 export function reserveCallSlot(dialect: DialectName): Migration {
