@@ -6,11 +6,17 @@
  *
  * Layout of the first 24 bytes of a stamped 160-byte frame (the rest keeps the tone):
  *   0..3 magic "VXST", 4..7 response id, 8..11 frame index, 12..15 frames in the response, 16..23 written at (ns).
+ * A response that speaks a numbered caller turn (turn-ledger.ts) also carries what the fakes spent on that turn:
+ *   24..27 magic "VXTT", 28..31 turn, 32..39 TTS request received at (ns), 40..43 STT wait (µs), 44..47 LLM
+ *   request -> first token (µs); 0xffffffff where a fake has no figure.
  */
 import { TWILIO_FRAME_BYTES as FRAME_BYTES } from '../../src/voice/audio';
 
 const MAGIC = 0x56585354;
 const STAMP_BYTES = 24;
+const TURN_MAGIC = 0x56585454;
+const TURN_STAMP_END = 48;
+const NO_FIGURE = 0xffffffff;
 
 export interface FrameStamp {
   response: number;
@@ -19,8 +25,15 @@ export interface FrameStamp {
   writtenAtNs: bigint;
 }
 
-/** A copy of `audio` (padded to whole frames) with response id, index and count in every frame. */
-export function stampResponse(audio: Buffer, response: number): Buffer {
+export interface TurnStamp {
+  turn: number;
+  ttsReceivedAtNs: bigint;
+  sttWaitUs: number | null;
+  llmFirstTokenUs: number | null;
+}
+
+/** A copy of `audio` (padded to whole frames) with response id, index and count (and the turn) in every frame. */
+export function stampResponse(audio: Buffer, response: number, turn?: TurnStamp): Buffer {
   const frames = Math.ceil(audio.length / FRAME_BYTES);
   const stamped = Buffer.alloc(frames * FRAME_BYTES, 0xff);
   audio.copy(stamped);
@@ -30,6 +43,7 @@ export function stampResponse(audio: Buffer, response: number): Buffer {
     stamped.writeUInt32BE(response >>> 0, at + 4);
     stamped.writeUInt32BE(index, at + 8);
     stamped.writeUInt32BE(frames, at + 12);
+    if (turn) writeTurn(stamped.subarray(at + STAMP_BYTES, at + TURN_STAMP_END), turn);
   }
   return stamped;
 }
@@ -48,5 +62,29 @@ export function readStamp(frame: Buffer): FrameStamp | null {
     index: frame.readUInt32BE(8),
     frames: frame.readUInt32BE(12),
     writtenAtNs: frame.readBigUInt64BE(16),
+  };
+}
+
+function writeTurn(into: Buffer, turn: TurnStamp): void {
+  const micros = (value: number | null) => (value === null ? NO_FIGURE : Math.min(NO_FIGURE - 1, Math.round(value)));
+  into.writeUInt32BE(TURN_MAGIC, 0);
+  into.writeUInt32BE(turn.turn >>> 0, 4);
+  into.writeBigUInt64BE(turn.ttsReceivedAtNs, 8);
+  into.writeUInt32BE(micros(turn.sttWaitUs), 16);
+  into.writeUInt32BE(micros(turn.llmFirstTokenUs), 20);
+}
+
+/** The caller turn a stamped frame speaks, with the fakes' figures for it; null when it has none. */
+export function readTurnStamp(frame: Buffer): TurnStamp | null {
+  if (readStamp(frame) === null || frame.length < TURN_STAMP_END || frame.readUInt32BE(STAMP_BYTES) !== TURN_MAGIC) return null;
+  const micros = (at: number) => {
+    const value = frame.readUInt32BE(at);
+    return value === NO_FIGURE ? null : value;
+  };
+  return {
+    turn: frame.readUInt32BE(STAMP_BYTES + 4),
+    ttsReceivedAtNs: frame.readBigUInt64BE(STAMP_BYTES + 8),
+    sttWaitUs: micros(STAMP_BYTES + 16),
+    llmFirstTokenUs: micros(STAMP_BYTES + 20),
   };
 }

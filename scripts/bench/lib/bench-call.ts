@@ -6,7 +6,7 @@
  */
 import WebSocket from 'ws';
 import { sendVoiceWebhook, streamUrlOnServer, TwilioStream } from '../../lib/twilio-caller';
-import { readStamp } from '../../../test/fakes/frame-stamp';
+import { readStamp, readTurnStamp } from '../../../test/fakes/frame-stamp';
 import { monotonicMs as nowMs, SILENCE_FRAME as SILENCE, speechFrames } from './caller-audio';
 import { OutboundFrames, type OutboundFrameCounts } from './outbound-frames';
 
@@ -28,12 +28,36 @@ export interface CallBehaviour {
   leadFrames: number;
 }
 
+/** What the fakes themselves spent on one turn, as they measured it (fakes run with --time-turns). */
+export interface FakesLatency {
+  /** Last speech audio received -> the result ending the turn sent. */
+  sttMs: number;
+  /** Chat request received -> first token sent. */
+  llmMs: number;
+  /** Synthesis request received -> first audio byte sent. */
+  ttsMs: number;
+}
+
 export interface TurnLatency {
   /** Caller's last speech frame sent -> first agent frame received. */
   totalMs: number;
   /** The fake TTS wrote that first frame -> it was received: our part after the TTS answered. */
   ttsToCallerMs: number | null;
+  /** Null when the first frame carried no turn figures (fakes without --time-turns, or a figure missing). */
+  fakes: FakesLatency | null;
 }
+
+/** The fakes' own figures for the turn a reply's first frame answers. */
+function fakesLatencyOf(frame: Buffer): FakesLatency | null {
+  const stamp = readStamp(frame);
+  const turn = readTurnStamp(frame);
+  if (!stamp || stamp.index !== 0 || !turn || turn.sttWaitUs === null || turn.llmFirstTokenUs === null) return null;
+  return { sttMs: turn.sttWaitUs / 1000, llmMs: turn.llmFirstTokenUs / 1000, ttsMs: Number(stamp.writtenAtNs - turn.ttsReceivedAtNs) / 1e6 };
+}
+
+/** Our own part of a turn: everything the fakes did not spend on it. */
+export const overheadMs = (turn: TurnLatency) =>
+  turn.fakes === null ? null : turn.totalMs - turn.fakes.sttMs - turn.fakes.llmMs - turn.fakes.ttsMs;
 
 export class BenchCall {
   readonly turns: TurnLatency[] = [];
@@ -141,6 +165,7 @@ export class BenchCall {
       this.turns.push({
         totalMs: arrival - this.speechEndedAt,
         ttsToCallerMs: stamp ? arrival - Number(stamp.writtenAtNs) / 1e6 : null,
+        fakes: fakesLatencyOf(frame),
       });
     }
   }
