@@ -90,7 +90,7 @@ const base = (key: keyof BaselineTurn) => baseline.map((turn) => turn[key]);
 const total = measured.map((turn) => turn.totalMs);
 const timed = measured.flatMap((turn) => (turn.fakes === null ? [] : [turn.fakes]));
 const overhead = measured.flatMap((turn) => overheadMs(turn) ?? []);
-const ttsToCaller = measured.flatMap((turn) => turn.ttsToCallerMs ?? []);
+const ours = measured.flatMap((turn) => turn.ours ?? []);
 const row = (name: string, samples: number[]) => [
   name,
   String(samples.length),
@@ -109,7 +109,10 @@ console.log(
     row('  fake LLM: request -> first token', timed.map((fakes) => fakes.llmMs)),
     row('  fake TTS: request -> first byte', timed.map((fakes) => fakes.ttsMs)),
     row('overhead (exact, per turn)', overhead),
-    row('  of which TTS first byte -> caller', ttsToCaller),
+    row('  caller -> STT (last speech frame)', ours.map((part) => part.callerToSttMs)),
+    row('  STT speech_final -> LLM request', ours.map((part) => part.sttToLlmMs)),
+    row('  LLM first token -> TTS request', ours.map((part) => part.llmToTtsMs)),
+    row('  TTS first byte -> caller', ours.map((part) => part.ttsToCallerMs)),
   ]),
 );
 if (timed.length < measured.length) console.log(`(${measured.length - timed.length} turns without the fakes' figures left out)`);

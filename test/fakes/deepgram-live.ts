@@ -369,7 +369,7 @@ class ListenStream {
     const awaiting = this.turnAwaitingEnd;
     if (!awaiting) return;
     this.turnAwaitingEnd = null;
-    this.settings.turnLedger?.recordSttWait(awaiting.turn, process.hrtime.bigint() - awaiting.lastSpeechReceivedNs);
+    this.settings.turnLedger?.recordSttWait(awaiting.turn, awaiting.lastSpeechReceivedNs, process.hrtime.bigint());
   };
 
   /** Messages leave in order; a delayed one holds back those after it, as a real pipeline would. */

@@ -102,13 +102,6 @@ export class FakeElevenLabs {
   private turnStamp(text: string, receivedNs: bigint): TurnStamp | undefined {
     const turn = turnIn(text);
     const figures = turn === null ? null : this.options.turnLedger?.figures(turn);
-    if (!figures) return undefined;
-    const micros = (ns: bigint | null) => (ns === null ? null : Number(ns) / 1000);
-    return {
-      turn: figures.turn,
-      ttsReceivedAtNs: receivedNs,
-      sttWaitUs: micros(figures.sttWaitNs),
-      llmFirstTokenUs: micros(figures.llmFirstTokenNs),
-    };
+    return figures ? { ...figures, ttsReceivedNs: receivedNs } : undefined;
   }
 }

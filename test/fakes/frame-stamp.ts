@@ -6,17 +6,18 @@
  *
  * Layout of the first 24 bytes of a stamped 160-byte frame (the rest keeps the tone):
  *   0..3 magic "VXST", 4..7 response id, 8..11 frame index, 12..15 frames in the response, 16..23 written at (ns).
- * A response that speaks a numbered caller turn (turn-ledger.ts) also carries what the fakes spent on that turn:
- *   24..27 magic "VXTT", 28..31 turn, 32..39 TTS request received at (ns), 40..43 STT wait (µs), 44..47 LLM
- *   request -> first token (µs); 0xffffffff where a fake has no figure.
+ * A response that speaks a numbered caller turn (turn-ledger.ts) also carries when the fakes worked on that turn
+ * (ns, 0 where a fake has no figure): 24..27 magic "VXTT", 28..31 turn, 32..39 the STT received the last speech,
+ * 40..47 it sent the result ending the turn, 48..55 the LLM received the request, 56..63 it sent the first token,
+ * 64..71 the TTS received its request.
  */
 import { TWILIO_FRAME_BYTES as FRAME_BYTES } from '../../src/voice/audio';
 
 const MAGIC = 0x56585354;
 const STAMP_BYTES = 24;
 const TURN_MAGIC = 0x56585454;
-const TURN_STAMP_END = 48;
-const NO_FIGURE = 0xffffffff;
+const TURN_STAMP_END = 72;
+const TURN_TIMES = ['lastSpeechReceivedNs', 'turnEndSentNs', 'llmReceivedNs', 'llmFirstTokenSentNs', 'ttsReceivedNs'] as const;
 
 export interface FrameStamp {
   response: number;
@@ -25,12 +26,7 @@ export interface FrameStamp {
   writtenAtNs: bigint;
 }
 
-export interface TurnStamp {
-  turn: number;
-  ttsReceivedAtNs: bigint;
-  sttWaitUs: number | null;
-  llmFirstTokenUs: number | null;
-}
+export type TurnStamp = { turn: number } & Record<(typeof TURN_TIMES)[number], bigint | null>;
 
 /** A copy of `audio` (padded to whole frames) with response id, index and count (and the turn) in every frame. */
 export function stampResponse(audio: Buffer, response: number, turn?: TurnStamp): Buffer {
@@ -66,25 +62,18 @@ export function readStamp(frame: Buffer): FrameStamp | null {
 }
 
 function writeTurn(into: Buffer, turn: TurnStamp): void {
-  const micros = (value: number | null) => (value === null ? NO_FIGURE : Math.min(NO_FIGURE - 1, Math.round(value)));
   into.writeUInt32BE(TURN_MAGIC, 0);
   into.writeUInt32BE(turn.turn >>> 0, 4);
-  into.writeBigUInt64BE(turn.ttsReceivedAtNs, 8);
-  into.writeUInt32BE(micros(turn.sttWaitUs), 16);
-  into.writeUInt32BE(micros(turn.llmFirstTokenUs), 20);
+  TURN_TIMES.forEach((name, i) => into.writeBigUInt64BE(turn[name] ?? 0n, 8 + i * 8));
 }
 
-/** The caller turn a stamped frame speaks, with the fakes' figures for it; null when it has none. */
+/** The caller turn a stamped frame speaks, with the fakes' times for it; null when it has none. */
 export function readTurnStamp(frame: Buffer): TurnStamp | null {
   if (readStamp(frame) === null || frame.length < TURN_STAMP_END || frame.readUInt32BE(STAMP_BYTES) !== TURN_MAGIC) return null;
-  const micros = (at: number) => {
-    const value = frame.readUInt32BE(at);
-    return value === NO_FIGURE ? null : value;
-  };
-  return {
-    turn: frame.readUInt32BE(STAMP_BYTES + 4),
-    ttsReceivedAtNs: frame.readBigUInt64BE(STAMP_BYTES + 8),
-    sttWaitUs: micros(STAMP_BYTES + 16),
-    llmFirstTokenUs: micros(STAMP_BYTES + 20),
-  };
+  const stamp: TurnStamp = { turn: frame.readUInt32BE(STAMP_BYTES + 4), lastSpeechReceivedNs: null, turnEndSentNs: null, llmReceivedNs: null, llmFirstTokenSentNs: null, ttsReceivedNs: null };
+  TURN_TIMES.forEach((name, i) => {
+    const ns = frame.readBigUInt64BE(STAMP_BYTES + 8 + i * 8);
+    stamp[name] = ns === 0n ? null : ns;
+  });
+  return stamp;
 }

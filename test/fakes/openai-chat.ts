@@ -165,7 +165,7 @@ export class FakeOpenAiChat {
     const reply = (this.options.reply ?? defaultChatReply)(messages);
     const text = turn === null ? reply : replyWithTurnTag(reply, turn);
     const firstTokenSent = () => {
-      if (turn !== null) this.options.turnLedger?.recordLlmFirstToken(turn, process.hrtime.bigint() - receivedNs);
+      if (turn !== null) this.options.turnLedger?.recordLlmFirstToken(turn, receivedNs, process.hrtime.bigint());
     };
     const tokens = splitIntoTokens(text);
     const usage = { prompt_tokens: countTokens(messages), completion_tokens: tokens.length, total_tokens: countTokens(messages) + tokens.length };

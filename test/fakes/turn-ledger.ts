@@ -9,12 +9,17 @@
  * Times are `process.hrtime.bigint()` nanoseconds (CLOCK_MONOTONIC, shared by every process on the machine).
  */
 
+/** When things happened on the fakes' side of one turn; null until they have. */
 export interface TurnFigures {
   turn: number;
-  /** Last speech audio received -> the result that ends the turn (speech_final or UtteranceEnd) sent. */
-  sttWaitNs: bigint | null;
-  /** Chat request received -> first content token sent. */
-  llmFirstTokenNs: bigint | null;
+  /** The STT received the last audio with speech. */
+  lastSpeechReceivedNs: bigint | null;
+  /** The STT sent the result that ends the turn (speech_final or UtteranceEnd). */
+  turnEndSentNs: bigint | null;
+  /** The LLM received the request answering the turn. */
+  llmReceivedNs: bigint | null;
+  /** The LLM sent the first content token of that answer. */
+  llmFirstTokenSentNs: bigint | null;
 }
 
 const TURN_WORD = /\bturn (\d+)\b/giu;
@@ -39,13 +44,15 @@ export class TurnLedger {
 
   open(): number {
     const turn = this.nextTurn++;
-    this.turns.set(turn, { turn, sttWaitNs: null, llmFirstTokenNs: null });
+    this.turns.set(turn, { turn, lastSpeechReceivedNs: null, turnEndSentNs: null, llmReceivedNs: null, llmFirstTokenSentNs: null });
     return turn;
   }
 
-  recordSttWait(turn: number, ns: bigint): void {
+  recordSttWait(turn: number, lastSpeechReceivedNs: bigint, turnEndSentNs: bigint): void {
     const figures = this.turns.get(turn);
-    if (figures && figures.sttWaitNs === null) figures.sttWaitNs = ns;
+    if (!figures || figures.turnEndSentNs !== null) return;
+    figures.lastSpeechReceivedNs = lastSpeechReceivedNs;
+    figures.turnEndSentNs = turnEndSentNs;
   }
 
   /**
@@ -58,9 +65,11 @@ export class TurnLedger {
     return true;
   }
 
-  recordLlmFirstToken(turn: number, ns: bigint): void {
+  recordLlmFirstToken(turn: number, receivedNs: bigint, firstTokenSentNs: bigint): void {
     const figures = this.turns.get(turn);
-    if (figures) figures.llmFirstTokenNs = ns;
+    if (!figures) return;
+    figures.llmReceivedNs = receivedNs;
+    figures.llmFirstTokenSentNs = firstTokenSentNs;
   }
 
   figures(turn: number): TurnFigures | null {

@@ -38,21 +38,46 @@ export interface FakesLatency {
   ttsMs: number;
 }
 
+/** Our own part of one turn, between the fakes' steps; the four add up to the overhead. */
+export interface OverheadParts {
+  /** Caller's last speech frame sent -> received by the STT. */
+  callerToSttMs: number;
+  /** The STT ended the turn -> the LLM request arrived. */
+  sttToLlmMs: number;
+  /** The LLM sent its first token -> the TTS request arrived (sentence cutting included). */
+  llmToTtsMs: number;
+  /** The TTS sent the first byte -> the caller received the first frame. */
+  ttsToCallerMs: number;
+}
+
 export interface TurnLatency {
   /** Caller's last speech frame sent -> first agent frame received. */
   totalMs: number;
-  /** The fake TTS wrote that first frame -> it was received: our part after the TTS answered. */
-  ttsToCallerMs: number | null;
-  /** Null when the first frame carried no turn figures (fakes without --time-turns, or a figure missing). */
+  /** Null when the first frame carried no turn times (fakes without --time-turns, or a time missing). */
   fakes: FakesLatency | null;
+  ours: OverheadParts | null;
 }
 
-/** The fakes' own figures for the turn a reply's first frame answers. */
-function fakesLatencyOf(frame: Buffer): FakesLatency | null {
+/** Splits a turn (caller's speech ended -> first frame arrived, monotonic ms) by the fakes' times in its first frame. */
+function splitTurn(frame: Buffer, speechEndedAt: number, arrival: number): Pick<TurnLatency, 'fakes' | 'ours'> {
   const stamp = readStamp(frame);
   const turn = readTurnStamp(frame);
-  if (!stamp || stamp.index !== 0 || !turn || turn.sttWaitUs === null || turn.llmFirstTokenUs === null) return null;
-  return { sttMs: turn.sttWaitUs / 1000, llmMs: turn.llmFirstTokenUs / 1000, ttsMs: Number(stamp.writtenAtNs - turn.ttsReceivedAtNs) / 1e6 };
+  if (!stamp || stamp.index !== 0 || !turn) return { fakes: null, ours: null };
+  const { lastSpeechReceivedNs, turnEndSentNs, llmReceivedNs, llmFirstTokenSentNs, ttsReceivedNs } = turn;
+  if (lastSpeechReceivedNs === null || turnEndSentNs === null || llmReceivedNs === null || llmFirstTokenSentNs === null || ttsReceivedNs === null) {
+    return { fakes: null, ours: null };
+  }
+  const ms = (from: bigint, to: bigint) => Number(to - from) / 1e6;
+  const at = (ns: bigint) => Number(ns) / 1e6;
+  return {
+    fakes: { sttMs: ms(lastSpeechReceivedNs, turnEndSentNs), llmMs: ms(llmReceivedNs, llmFirstTokenSentNs), ttsMs: ms(ttsReceivedNs, stamp.writtenAtNs) },
+    ours: {
+      callerToSttMs: at(lastSpeechReceivedNs) - speechEndedAt,
+      sttToLlmMs: ms(turnEndSentNs, llmReceivedNs),
+      llmToTtsMs: ms(llmFirstTokenSentNs, ttsReceivedNs),
+      ttsToCallerMs: arrival - at(stamp.writtenAtNs),
+    },
+  };
 }
 
 /** Our own part of a turn: everything the fakes did not spend on it. */
@@ -160,13 +185,6 @@ export class BenchCall {
     this.frames.add(frame, arrival, this.counting);
     if (!this.awaitingReply || this.speechEndedAt === null) return;
     this.awaitingReply = false;
-    const stamp = readStamp(frame);
-    if (this.counting) {
-      this.turns.push({
-        totalMs: arrival - this.speechEndedAt,
-        ttsToCallerMs: stamp ? arrival - Number(stamp.writtenAtNs) / 1e6 : null,
-        fakes: fakesLatencyOf(frame),
-      });
-    }
+    if (this.counting) this.turns.push({ totalMs: arrival - this.speechEndedAt, ...splitTurn(frame, this.speechEndedAt, arrival) });
   }
 }
