@@ -107,11 +107,12 @@ console.log(
     row('through Voicex', total),
     row('  fake STT: last speech -> speech_final', timed.map((fakes) => fakes.sttMs)),
     row('  fake LLM: request -> first token', timed.map((fakes) => fakes.llmMs)),
+    row('  fake LLM: first -> last token', timed.map((fakes) => fakes.llmRestMs)),
     row('  fake TTS: request -> first byte', timed.map((fakes) => fakes.ttsMs)),
     row('overhead (exact, per turn)', overhead),
     row('  caller -> STT (last speech frame)', ours.map((part) => part.callerToSttMs)),
     row('  STT speech_final -> LLM request', ours.map((part) => part.sttToLlmMs)),
-    row('  LLM first token -> TTS request', ours.map((part) => part.llmToTtsMs)),
+    row('  LLM last token -> TTS request', ours.map((part) => part.llmToTtsMs)),
     row('  TTS first byte -> caller', ours.map((part) => part.ttsToCallerMs)),
   ]),
 );

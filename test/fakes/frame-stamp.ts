@@ -9,15 +9,15 @@
  * A response that speaks a numbered caller turn (turn-ledger.ts) also carries when the fakes worked on that turn
  * (ns, 0 where a fake has no figure): 24..27 magic "VXTT", 28..31 turn, 32..39 the STT received the last speech,
  * 40..47 it sent the result ending the turn, 48..55 the LLM received the request, 56..63 it sent the first token,
- * 64..71 the TTS received its request.
+ * 64..71 it sent the last token, 72..79 the TTS received its request.
  */
 import { TWILIO_FRAME_BYTES as FRAME_BYTES } from '../../src/voice/audio';
 
 const MAGIC = 0x56585354;
 const STAMP_BYTES = 24;
 const TURN_MAGIC = 0x56585454;
-const TURN_STAMP_END = 72;
-const TURN_TIMES = ['lastSpeechReceivedNs', 'turnEndSentNs', 'llmReceivedNs', 'llmFirstTokenSentNs', 'ttsReceivedNs'] as const;
+const TURN_STAMP_END = 80;
+const TURN_TIMES = ['lastSpeechReceivedNs', 'turnEndSentNs', 'llmReceivedNs', 'llmFirstTokenSentNs', 'llmReplySentNs', 'ttsReceivedNs'] as const;
 
 export interface FrameStamp {
   response: number;
@@ -70,10 +70,9 @@ function writeTurn(into: Buffer, turn: TurnStamp): void {
 /** The caller turn a stamped frame speaks, with the fakes' times for it; null when it has none. */
 export function readTurnStamp(frame: Buffer): TurnStamp | null {
   if (readStamp(frame) === null || frame.length < TURN_STAMP_END || frame.readUInt32BE(STAMP_BYTES) !== TURN_MAGIC) return null;
-  const stamp: TurnStamp = { turn: frame.readUInt32BE(STAMP_BYTES + 4), lastSpeechReceivedNs: null, turnEndSentNs: null, llmReceivedNs: null, llmFirstTokenSentNs: null, ttsReceivedNs: null };
-  TURN_TIMES.forEach((name, i) => {
+  const times = TURN_TIMES.map((name, i) => {
     const ns = frame.readBigUInt64BE(STAMP_BYTES + 8 + i * 8);
-    stamp[name] = ns === 0n ? null : ns;
+    return [name, ns === 0n ? null : ns] as const;
   });
-  return stamp;
+  return { turn: frame.readUInt32BE(STAMP_BYTES + 4), ...(Object.fromEntries(times) as Omit<TurnStamp, 'turn'>) };
 }

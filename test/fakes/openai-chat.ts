@@ -221,6 +221,7 @@ export class FakeOpenAiChat {
       send(chunk({ content: tokens[i] }, null));
       if (i === 0) firstTokenSent();
     }
+    if (turn !== null) this.options.turnLedger?.recordLlmReplySent(turn, process.hrtime.bigint());
     send(chunk({}, 'stop'));
     if (includeUsage) {
       send({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake', choices: [], usage });

@@ -20,6 +20,11 @@ export interface TurnFigures {
   llmReceivedNs: bigint | null;
   /** The LLM sent the first content token of that answer. */
   llmFirstTokenSentNs: bigint | null;
+  /**
+   * The LLM sent the last content token: the first sentence is complete (the benchmark's reply is one sentence).
+   * Even without an inter-token delay the fake's tokens leave on separate timer ticks, its own time, not ours.
+   */
+  llmReplySentNs: bigint | null;
 }
 
 const TURN_WORD = /\bturn (\d+)\b/giu;
@@ -44,7 +49,7 @@ export class TurnLedger {
 
   open(): number {
     const turn = this.nextTurn++;
-    this.turns.set(turn, { turn, lastSpeechReceivedNs: null, turnEndSentNs: null, llmReceivedNs: null, llmFirstTokenSentNs: null });
+    this.turns.set(turn, { turn, lastSpeechReceivedNs: null, turnEndSentNs: null, llmReceivedNs: null, llmFirstTokenSentNs: null, llmReplySentNs: null });
     return turn;
   }
 
@@ -70,6 +75,11 @@ export class TurnLedger {
     if (!figures) return;
     figures.llmReceivedNs = receivedNs;
     figures.llmFirstTokenSentNs = firstTokenSentNs;
+  }
+
+  recordLlmReplySent(turn: number, ns: bigint): void {
+    const figures = this.turns.get(turn);
+    if (figures) figures.llmReplySentNs = ns;
   }
 
   figures(turn: number): TurnFigures | null {

@@ -31,7 +31,7 @@ describe('frame stamps', () => {
   });
 
   it('carry the turn a response speaks and the fakes\' figures for it, a missing figure as null', () => {
-    const turn = { turn: 17, lastSpeechReceivedNs: 1000n, turnEndSentNs: 2000n, llmReceivedNs: 3000n, llmFirstTokenSentNs: null, ttsReceivedNs: 5000n };
+    const turn = { turn: 17, lastSpeechReceivedNs: 1000n, turnEndSentNs: 2000n, llmReceivedNs: 3000n, llmFirstTokenSentNs: null, llmReplySentNs: 4000n, ttsReceivedNs: 5000n };
     const audio = stampResponse(Buffer.alloc(320, 0x55), 3, turn);
     expect(readTurnStamp(audio.subarray(160, 320))).toEqual(turn);
     expect(readStamp(audio.subarray(0, 160))).toMatchObject({ response: 3, index: 0, frames: 2 });

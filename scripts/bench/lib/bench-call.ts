@@ -34,6 +34,8 @@ export interface FakesLatency {
   sttMs: number;
   /** Chat request received -> first token sent. */
   llmMs: number;
+  /** First token -> last token sent: the rest of the one-sentence reply, which TTS cannot start without. */
+  llmRestMs: number;
   /** Synthesis request received -> first audio byte sent. */
   ttsMs: number;
 }
@@ -44,7 +46,7 @@ export interface OverheadParts {
   callerToSttMs: number;
   /** The STT ended the turn -> the LLM request arrived. */
   sttToLlmMs: number;
-  /** The LLM sent its first token -> the TTS request arrived (sentence cutting included). */
+  /** The LLM sent its last token -> the TTS request arrived (stream end, sentence cutting, TTS request). */
   llmToTtsMs: number;
   /** The TTS sent the first byte -> the caller received the first frame. */
   ttsToCallerMs: number;
@@ -63,18 +65,30 @@ function splitTurn(frame: Buffer, speechEndedAt: number, arrival: number): Pick<
   const stamp = readStamp(frame);
   const turn = readTurnStamp(frame);
   if (!stamp || stamp.index !== 0 || !turn) return { fakes: null, ours: null };
-  const { lastSpeechReceivedNs, turnEndSentNs, llmReceivedNs, llmFirstTokenSentNs, ttsReceivedNs } = turn;
-  if (lastSpeechReceivedNs === null || turnEndSentNs === null || llmReceivedNs === null || llmFirstTokenSentNs === null || ttsReceivedNs === null) {
+  const { lastSpeechReceivedNs, turnEndSentNs, llmReceivedNs, llmFirstTokenSentNs, llmReplySentNs, ttsReceivedNs } = turn;
+  if (
+    lastSpeechReceivedNs === null ||
+    turnEndSentNs === null ||
+    llmReceivedNs === null ||
+    llmFirstTokenSentNs === null ||
+    llmReplySentNs === null ||
+    ttsReceivedNs === null
+  ) {
     return { fakes: null, ours: null };
   }
   const ms = (from: bigint, to: bigint) => Number(to - from) / 1e6;
   const at = (ns: bigint) => Number(ns) / 1e6;
   return {
-    fakes: { sttMs: ms(lastSpeechReceivedNs, turnEndSentNs), llmMs: ms(llmReceivedNs, llmFirstTokenSentNs), ttsMs: ms(ttsReceivedNs, stamp.writtenAtNs) },
+    fakes: {
+      sttMs: ms(lastSpeechReceivedNs, turnEndSentNs),
+      llmMs: ms(llmReceivedNs, llmFirstTokenSentNs),
+      llmRestMs: ms(llmFirstTokenSentNs, llmReplySentNs),
+      ttsMs: ms(ttsReceivedNs, stamp.writtenAtNs),
+    },
     ours: {
       callerToSttMs: at(lastSpeechReceivedNs) - speechEndedAt,
       sttToLlmMs: ms(turnEndSentNs, llmReceivedNs),
-      llmToTtsMs: ms(llmFirstTokenSentNs, ttsReceivedNs),
+      llmToTtsMs: ms(llmReplySentNs, ttsReceivedNs),
       ttsToCallerMs: arrival - at(stamp.writtenAtNs),
     },
   };
@@ -82,7 +96,7 @@ function splitTurn(frame: Buffer, speechEndedAt: number, arrival: number): Pick<
 
 /** Our own part of a turn: everything the fakes did not spend on it. */
 export const overheadMs = (turn: TurnLatency) =>
-  turn.fakes === null ? null : turn.totalMs - turn.fakes.sttMs - turn.fakes.llmMs - turn.fakes.ttsMs;
+  turn.fakes === null ? null : turn.totalMs - turn.fakes.sttMs - turn.fakes.llmMs - turn.fakes.llmRestMs - turn.fakes.ttsMs;
 
 export class BenchCall {
   readonly turns: TurnLatency[] = [];
