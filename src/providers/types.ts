@@ -39,14 +39,7 @@ export interface TokenUsage {
   totalTokens: number;
 }
 
-export type ChatChunk =
-  | { type: 'text'; text: string }
-  | { type: 'usage'; usage: TokenUsage }
-  /**
-   * No more text will come. Sent as soon as the vendor says so (`[DONE]`), before the adapter waits for the body's
-   * end to pool its connection, which can take a further read: the last sentence need not wait for that.
-   */
-  | { type: 'end' };
+export type ChatChunk = { type: 'text'; text: string } | { type: 'usage'; usage: TokenUsage };
 
 export interface LanguageModel {
   /** Streams the completion as it is generated. Throws ProviderError. */

@@ -68,7 +68,7 @@ export async function summarizeCall(
     });
     for await (const chunk of stream) {
       if (chunk.type === 'text') text += chunk.text;
-      else if (chunk.type === 'usage') tokens = chunk.usage.totalTokens;
+      else tokens = chunk.usage.totalTokens;
     }
   } catch {
     return { ...extractiveSummary(spoken), tokens };

@@ -124,13 +124,11 @@ async function* readEventStream(response: HttpStream, provider: string): AsyncGe
     if (done) break;
   }
   if (done) {
-    if (usage) yield { type: 'usage', usage };
-    yield { type: 'end' };
     await response.release();
-    return;
+  } else {
+    for (const event of parser.push(decoder.decode()).concat(parser.finish())) yield* handle(event.data);
   }
-  for (const event of parser.push(decoder.decode()).concat(parser.finish())) yield* handle(event.data);
-  if (!finished) {
+  if (!done && !finished) {
     throw new ProviderError({ kind: 'bad_response', provider, message: 'completion stream ended before it was complete' });
   }
   if (usage) yield { type: 'usage', usage };

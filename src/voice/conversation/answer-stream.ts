@@ -39,10 +39,6 @@ export async function streamAnswer(
         continue;
       }
       if (reply.stopped) return { status: 'abandoned' };
-      if (chunk.type === 'end') {
-        for (const sentence of chunker.flush()) reply.say(sentence);
-        continue;
-      }
       if (!chunk.text) continue;
       if (firstToken) {
         firstToken = false;
