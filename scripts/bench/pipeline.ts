@@ -8,8 +8,8 @@
  *
  *   npm run bench:pipeline -- [--turns 100] [--parallel 4] [--llm-ttft-ms 200] [--tts-ttfb-ms 150] [--cpu-prof DIR]
  *
- * Also printed: from the moment the fake TTS wrote the first frame (stamped in the frame) to its arrival at the
- * caller, the part of the overhead after the TTS answered (HTTP parse, framing, pacing, WebSocket).
+ * The overhead is also split into our four hops between the fakes: caller -> STT, speech_final -> LLM request,
+ * the LLM's last token -> TTS request, TTS first byte -> caller (HTTP parse, framing, pacing, WebSocket).
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
