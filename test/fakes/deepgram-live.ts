@@ -36,7 +36,7 @@ export interface FakeDeepgramOptions {
   /** Transcript used when the script is empty; gets the 0-based utterance number. */
   defaultTranscript?: (index: number) => string;
   port?: number;
-  /** Benchmarks: number every final's turn in its transcript and record how long this fake waited (turn-ledger.ts). */
+  /** Benchmarks: number every final's turn in its transcript and record when this fake heard and ended it (turn-ledger.ts). */
   turnLedger?: TurnLedger;
 }
 
@@ -208,7 +208,7 @@ class ListenStream {
   private lastInterimAt = 0;
   /** last_word_end of a finalized segment still waiting for its UtteranceEnd. */
   private utteranceEndFrom: number | null = null;
-  /** Wall clock (hrtime) of the last speech frame received, for the turn ledger. */
+  /** When (hrtime) the last speech frame was received, for the turn ledger. */
   private lastSpeechReceivedNs = 0n;
   /** A numbered turn whose ending result has not been sent yet. */
   private turnAwaitingEnd: { turn: number; lastSpeechReceivedNs: bigint } | null = null;
