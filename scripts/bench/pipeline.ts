@@ -1,17 +1,19 @@
 /**
  * `npm run bench:pipeline`: what our own pipeline adds to a caller's wait. Fakes with fixed latencies (speech-to-text
  * endpointing, LLM time-to-first-token, TTS time-to-first-byte) run in their own process, the server in another;
- * a few callers here take turns with the agent. Per turn: the caller's last speech frame -> the first agent frame.
- * In the same run the same fakes are timed directly (vendor-baseline.ts); the difference is our overhead.
+ * a few callers here take turns with the agent. Per turn: the caller's last speech frame -> the first agent frame,
+ * minus what the fakes measured they spent on that very turn (turn-ledger.ts: the turn's number travels through
+ * transcript, reply and TTS text, and the first frame's stamp brings the fakes' figures back). That is our overhead.
+ * As a second view the same fakes are also timed directly (vendor-baseline.ts) and compared with the turns' totals.
  *
  *   npm run bench:pipeline -- [--turns 100] [--parallel 4] [--llm-ttft-ms 200] [--tts-ttfb-ms 150] [--cpu-prof DIR]
  *
- * Also printed: from the moment the fake TTS wrote the first frame (stamped in the frame) to its arrival at the
- * caller, the part of the overhead after the TTS answered (HTTP parse, framing, pacing, WebSocket).
+ * The overhead is also split into our four hops between the fakes: caller -> STT, speech_final -> LLM request,
+ * the LLM's last token -> TTS request, TTS first byte -> caller (HTTP parse, framing, pacing, WebSocket).
  */
 import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { BenchCall, type CallBehaviour, type TurnLatency } from './lib/bench-call';
+import { BenchCall, overheadMs, type CallBehaviour, type TurnLatency } from './lib/bench-call';
 import { BENCH_PUBLIC_URL, BENCH_TWILIO_TOKEN, startBenchServer } from './lib/bench-server';
 import { LineClock } from './lib/line-clock';
 import { emptyCounts } from './lib/outbound-frames';
@@ -38,7 +40,7 @@ const loadAverage = () => /load average: (.*)$/.exec(execFileSync('uptime', { en
 
 console.log(`machine: ${execFileSync('nproc', { encoding: 'utf8' }).trim()} cores, load average ${loadAverage()}`);
 const fakes = await startFakesProcess([
-  ...['--stamp-frames', '--reply', REPLY],
+  ...['--stamp-frames', '--time-turns', '--reply', REPLY],
   ...['--llm-ttft-ms', values['llm-ttft-ms'], '--tts-ttfb-ms', values['tts-ttfb-ms']],
 ]);
 const bench = await startBenchServer({
@@ -85,26 +87,47 @@ try {
 }
 
 const base = (key: keyof BaselineTurn) => baseline.map((turn) => turn[key]);
-const baselineP50 = percentile(base('totalMs'), 50);
 const total = measured.map((turn) => turn.totalMs);
-const overhead = total.map((ms) => ms - baselineP50);
-const ttsToCaller = measured.flatMap((turn) => (turn.ttsToCallerMs === null ? [] : [turn.ttsToCallerMs]));
-const row = (name: string, samples: number[]) => [name, String(samples.length), ...[50, 95, 99].map((p) => fixed(percentile(samples, p), 2))];
+const timed = measured.flatMap((turn) => (turn.fakes === null ? [] : [turn.fakes]));
+const overhead = measured.flatMap((turn) => overheadMs(turn) ?? []);
+const ours = measured.flatMap((turn) => turn.ours ?? []);
+const row = (name: string, samples: number[]) => [
+  name,
+  String(samples.length),
+  ...[50, 95, 99].map((p) => fixed(percentile(samples, p), 2)),
+  fixed(samples.length ? Math.max(...samples) : Number.NaN, 2),
+];
+const header = ['ms', 'turns', 'p50', 'p95', 'p99', 'max'];
 
-console.log(`\nfixed latencies: endpointing ${ENDPOINTING_MS} ms of caller silence, LLM TTFT ${values['llm-ttft-ms']} ms, TTS TTFB ${values['tts-ttfb-ms']} ms\n`);
+console.log(`\nfixed latencies: endpointing ${ENDPOINTING_MS} ms of caller silence, LLM TTFT ${values['llm-ttft-ms']} ms, TTS TTFB ${values['tts-ttfb-ms']} ms`);
+console.log('\nper turn, the fakes\' own figures for that turn taken out:\n');
 console.log(
   table([
-    ['ms', 'turns', 'p50', 'p95', 'p99'],
+    header,
+    row('through Voicex', total),
+    row('  fake STT: last speech -> speech_final', timed.map((fakes) => fakes.sttMs)),
+    row('  fake LLM: request -> first token', timed.map((fakes) => fakes.llmMs)),
+    row('  fake LLM: first -> last token', timed.map((fakes) => fakes.llmRestMs)),
+    row('  fake TTS: request -> first byte', timed.map((fakes) => fakes.ttsMs)),
+    row('overhead (exact, per turn)', overhead),
+    row('  caller -> STT (last speech frame)', ours.map((part) => part.callerToSttMs)),
+    row('  STT speech_final -> LLM request', ours.map((part) => part.sttToLlmMs)),
+    row('  LLM last token -> TTS request', ours.map((part) => part.llmToTtsMs)),
+    row('  TTS first byte -> caller', ours.map((part) => part.ttsToCallerMs)),
+  ]),
+);
+if (timed.length < measured.length) console.log(`(${measured.length - timed.length} turns without the fakes' figures left out)`);
+console.log('\nsecond view, the fakes timed alone (no Voicex in between):\n');
+console.log(
+  table([
+    header,
     row('baseline: fakes alone', base('totalMs')),
     row('  of which STT', base('sttMs')),
     row('  of which LLM', base('llmMs')),
     row('  of which TTS', base('ttsMs')),
-    row('through Voicex', total),
-    row('overhead (minus baseline p50)', overhead),
-    row('TTS first byte -> caller', ttsToCaller),
   ]),
 );
 console.log(
-  `\nratio through Voicex / baseline: p50 ${fixed(percentile(total, 50) / baselineP50, 3)}, p99 ${fixed(percentile(total, 99) / percentile(base('totalMs'), 99), 3)}`,
+  `\nratio through Voicex / baseline: p50 ${fixed(percentile(total, 50) / percentile(base('totalMs'), 50), 3)}, p99 ${fixed(percentile(total, 99) / percentile(base('totalMs'), 99), 3)}`,
 );
 console.log(`Target: overhead p99 <= 5 ms. Load average now: ${loadAverage()}`);

@@ -16,6 +16,7 @@ import type WebSocket from 'ws';
 import { mulawToPcm16, rms } from '../../src/voice/audio';
 import { listenOnLoopback, readBody, sleep } from './listen';
 import type { Listening } from './listen';
+import { withTurnTag, type TurnLedger } from './turn-ledger';
 
 export interface FakeDeepgramOptions {
   /** When set, the handshake must carry `Authorization: Token <apiKey>`. */
@@ -35,6 +36,8 @@ export interface FakeDeepgramOptions {
   /** Transcript used when the script is empty; gets the 0-based utterance number. */
   defaultTranscript?: (index: number) => string;
   port?: number;
+  /** Benchmarks: number every final's turn in its transcript and record when this fake heard and ended it (turn-ledger.ts). */
+  turnLedger?: TurnLedger;
 }
 
 export interface RecordedDeepgramConnection {
@@ -165,6 +168,7 @@ export class FakeDeepgramLive {
       finalLatencyMs: () => this.options.finalLatencyMs ?? 0,
       nextTranscript: () => this.script.shift() ?? (this.options.defaultTranscript ?? ((i) => `utterance ${i + 1}`))(this.utteranceCount++),
       peekTranscript: () => this.script[0] ?? '',
+      ...(this.options.turnLedger ? { turnLedger: this.options.turnLedger } : {}),
     });
     const idleTimeoutMs = this.options.idleTimeoutMs ?? 10_000;
     let idle = setTimeout(() => ws.close(1011, 'NET-0001 no audio received within the timeout window'), idleTimeoutMs);
@@ -189,6 +193,7 @@ interface StreamSettings {
   finalLatencyMs: () => number;
   nextTranscript: () => string;
   peekTranscript: () => string;
+  turnLedger?: TurnLedger;
 }
 
 /** One live stream's recognition state, driven frame by frame. */
@@ -203,6 +208,10 @@ class ListenStream {
   private lastInterimAt = 0;
   /** last_word_end of a finalized segment still waiting for its UtteranceEnd. */
   private utteranceEndFrom: number | null = null;
+  /** When (hrtime) the last speech frame was received, for the turn ledger. */
+  private lastSpeechReceivedNs = 0n;
+  /** A numbered turn whose ending result has not been sent yet. */
+  private turnAwaitingEnd: { turn: number; lastSpeechReceivedNs: bigint } | null = null;
   private outbox: Promise<void> = Promise.resolve();
   private readonly requestId = randomUUID();
   private readonly endpointingMs: number | null;
@@ -272,6 +281,7 @@ class ListenStream {
       }
       this.speechEnd = end;
       this.silenceMs = 0;
+      if (this.settings.turnLedger) this.lastSpeechReceivedNs = process.hrtime.bigint();
       if (this.interimResults && (end - this.lastInterimAt) * 1000 >= this.settings.interimIntervalMs) {
         this.lastInterimAt = end;
         this.sendInterim();
@@ -285,7 +295,7 @@ class ListenStream {
       return;
     }
     if (this.utteranceEndFrom !== null && this.utteranceEndMs !== null && (end - this.utteranceEndFrom) * 1000 >= this.utteranceEndMs) {
-      this.send({ type: 'UtteranceEnd', channel: [0, 1], last_word_end: round(this.utteranceEndFrom) });
+      this.send({ type: 'UtteranceEnd', channel: [0, 1], last_word_end: round(this.utteranceEndFrom) }, 0, this.turnEnded);
       this.utteranceEndFrom = null;
     }
   }
@@ -300,8 +310,14 @@ class ListenStream {
 
   private finalize(flags: { speechFinal: boolean; fromFinalize: boolean }): void {
     this.inSpeech = false;
-    const text = this.settings.nextTranscript();
-    this.send(this.results(text, { isFinal: true, ...flags }), this.settings.finalLatencyMs());
+    let text = this.settings.nextTranscript();
+    const ledger = this.settings.turnLedger;
+    if (ledger) {
+      const turn = ledger.open();
+      text = withTurnTag(text, turn);
+      this.turnAwaitingEnd = { turn, lastSpeechReceivedNs: this.lastSpeechReceivedNs };
+    }
+    this.send(this.results(text, { isFinal: true, ...flags }), this.settings.finalLatencyMs(), flags.speechFinal ? this.turnEnded : undefined);
     if (this.utteranceEndMs !== null) this.utteranceEndFrom = this.speechEnd;
   }
 
@@ -348,13 +364,22 @@ class ListenStream {
     };
   }
 
+  /** Sent the result a client ends the caller's turn on: the ledger gets how long this fake took for it. */
+  private readonly turnEnded = (): void => {
+    const awaiting = this.turnAwaitingEnd;
+    if (!awaiting) return;
+    this.turnAwaitingEnd = null;
+    this.settings.turnLedger?.recordSttWait(awaiting.turn, awaiting.lastSpeechReceivedNs, process.hrtime.bigint());
+  };
+
   /** Messages leave in order; a delayed one holds back those after it, as a real pipeline would. */
-  private send(message: Record<string, unknown>, delayMs = 0): void {
+  private send(message: Record<string, unknown>, delayMs = 0, onSent?: () => void): void {
     this.outbox = this.outbox.then(async () => {
       if (delayMs > 0) await sleep(delayMs);
       if (this.ws.readyState !== this.ws.OPEN) return;
       this.record.sent.push(message);
       this.ws.send(JSON.stringify(message));
+      onSent?.();
     });
   }
 }

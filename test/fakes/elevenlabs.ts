@@ -8,7 +8,8 @@ import { mulawTone } from '../../src/voice/audio';
 import { listenOnLoopback, readBody } from './listen';
 import type { Listening } from './listen';
 import { Pauses, newRecord, sendJson, streamAudio } from './audio-response';
-import { stampResponse, stampWriteTime } from './frame-stamp';
+import { stampResponse, stampWriteTime, type TurnStamp } from './frame-stamp';
+import { turnIn, type TurnLedger } from './turn-ledger';
 import type { AudioFault, AudioPacing, RecordedAudioRequest } from './audio-response';
 
 export interface FakeElevenLabsOptions extends AudioPacing {
@@ -19,6 +20,8 @@ export interface FakeElevenLabsOptions extends AudioPacing {
   port?: number;
   /** Stamp every frame with its response, index and send time (see frame-stamp.ts), for benchmarks. */
   stampFrames?: boolean;
+  /** With `stampFrames`: stamp the figures the fakes recorded for the caller turn the text answers (turn-ledger.ts). */
+  turnLedger?: TurnLedger;
 }
 
 export class FakeElevenLabs {
@@ -74,6 +77,7 @@ export class FakeElevenLabs {
     } catch {
       return sendJson(res, 400, { detail: { status: 'invalid_json', message: 'Body is not valid JSON' } });
     }
+    const receivedNs = process.hrtime.bigint();
     const record = newRecord(req, body);
     this.requests.push(record);
     const { apiKey, fault } = this.options;
@@ -91,6 +95,13 @@ export class FakeElevenLabs {
     const audio = this.audioFor(body.text);
     if (!this.options.stampFrames) return streamAudio(res, record, audio, 'audio/basic', this.options, this.pauses, fault);
     const pacing = { ...this.options, beforeWrite: (chunk: Buffer) => stampWriteTime(chunk) };
-    await streamAudio(res, record, stampResponse(audio, ++this.responses), 'audio/basic', pacing, this.pauses, fault);
+    const stamped = stampResponse(audio, ++this.responses, this.turnStamp(body.text, receivedNs));
+    await streamAudio(res, record, stamped, 'audio/basic', pacing, this.pauses, fault);
+  }
+
+  private turnStamp(text: string, receivedNs: bigint): TurnStamp | undefined {
+    const turn = turnIn(text);
+    const figures = turn === null ? null : this.options.turnLedger?.figures(turn);
+    return figures ? { ...figures, ttsReceivedNs: receivedNs } : undefined;
   }
 }

@@ -6,11 +6,18 @@
  *
  * Layout of the first 24 bytes of a stamped 160-byte frame (the rest keeps the tone):
  *   0..3 magic "VXST", 4..7 response id, 8..11 frame index, 12..15 frames in the response, 16..23 written at (ns).
+ * A response that speaks a numbered caller turn (turn-ledger.ts) also carries when the fakes worked on that turn
+ * (ns, 0 where a fake has no figure): 24..27 magic "VXTT", 28..31 turn, 32..39 the STT received the last speech,
+ * 40..47 it sent the result ending the turn, 48..55 the LLM received the request, 56..63 it sent the first token,
+ * 64..71 it sent the last token, 72..79 the TTS received its request.
  */
 import { TWILIO_FRAME_BYTES as FRAME_BYTES } from '../../src/voice/audio';
 
 const MAGIC = 0x56585354;
 const STAMP_BYTES = 24;
+const TURN_MAGIC = 0x56585454;
+const TURN_STAMP_END = 80;
+const TURN_TIMES = ['lastSpeechReceivedNs', 'turnEndSentNs', 'llmReceivedNs', 'llmFirstTokenSentNs', 'llmReplySentNs', 'ttsReceivedNs'] as const;
 
 export interface FrameStamp {
   response: number;
@@ -19,8 +26,10 @@ export interface FrameStamp {
   writtenAtNs: bigint;
 }
 
-/** A copy of `audio` (padded to whole frames) with response id, index and count in every frame. */
-export function stampResponse(audio: Buffer, response: number): Buffer {
+export type TurnStamp = { turn: number } & Record<(typeof TURN_TIMES)[number], bigint | null>;
+
+/** A copy of `audio` (padded to whole frames) with response id, index and count (and the turn) in every frame. */
+export function stampResponse(audio: Buffer, response: number, turn?: TurnStamp): Buffer {
   const frames = Math.ceil(audio.length / FRAME_BYTES);
   const stamped = Buffer.alloc(frames * FRAME_BYTES, 0xff);
   audio.copy(stamped);
@@ -30,6 +39,7 @@ export function stampResponse(audio: Buffer, response: number): Buffer {
     stamped.writeUInt32BE(response >>> 0, at + 4);
     stamped.writeUInt32BE(index, at + 8);
     stamped.writeUInt32BE(frames, at + 12);
+    if (turn) writeTurn(stamped.subarray(at + STAMP_BYTES, at + TURN_STAMP_END), turn);
   }
   return stamped;
 }
@@ -49,4 +59,20 @@ export function readStamp(frame: Buffer): FrameStamp | null {
     frames: frame.readUInt32BE(12),
     writtenAtNs: frame.readBigUInt64BE(16),
   };
+}
+
+function writeTurn(into: Buffer, turn: TurnStamp): void {
+  into.writeUInt32BE(TURN_MAGIC, 0);
+  into.writeUInt32BE(turn.turn >>> 0, 4);
+  TURN_TIMES.forEach((name, i) => into.writeBigUInt64BE(turn[name] ?? 0n, 8 + i * 8));
+}
+
+/** The caller turn a stamped frame speaks, with the fakes' times for it; null when it has none. */
+export function readTurnStamp(frame: Buffer): TurnStamp | null {
+  if (readStamp(frame) === null || frame.length < TURN_STAMP_END || frame.readUInt32BE(STAMP_BYTES) !== TURN_MAGIC) return null;
+  const times = TURN_TIMES.map((name, i) => {
+    const ns = frame.readBigUInt64BE(STAMP_BYTES + 8 + i * 8);
+    return [name, ns === 0n ? null : ns] as const;
+  });
+  return { turn: frame.readUInt32BE(STAMP_BYTES + 4), ...(Object.fromEntries(times) as Omit<TurnStamp, 'turn'>) };
 }

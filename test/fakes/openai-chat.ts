@@ -8,6 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { listenOnLoopback, readBody, sleep } from './listen';
 import type { Listening } from './listen';
+import { replyWithTurnTag, turnIn, type TurnLedger } from './turn-ledger';
 
 export interface ChatMessageLike {
   role: string;
@@ -42,6 +43,11 @@ export interface FakeOpenAiChatOptions {
   ignoreStream?: boolean;
   /** Fixed port (out-of-process use); 0 picks a free one. */
   port?: number;
+  /**
+   * Benchmarks: answer a caller turn numbered by the fake STT with its number in the reply and record the time to
+   * the first token (turn-ledger.ts).
+   */
+  turnLedger?: TurnLedger;
 }
 
 export interface RecordedChatRequest {
@@ -125,6 +131,7 @@ export class FakeOpenAiChat {
     } catch {
       return sendJson(res, 400, { error: { message: 'We could not parse the JSON body of your request.', type: 'invalid_request_error' } });
     }
+    const receivedNs = process.hrtime.bigint();
     const record: RecordedChatRequest = {
       method: req.method,
       path,
@@ -154,7 +161,12 @@ export class FakeOpenAiChat {
     if (fault?.type === 'hang') return;
 
     const messages = (Array.isArray(body.messages) ? body.messages : []) as ChatMessageLike[];
-    const text = (this.options.reply ?? defaultChatReply)(messages);
+    const turn = answeredTurn(this.options.turnLedger, messages);
+    const reply = (this.options.reply ?? defaultChatReply)(messages);
+    const text = turn === null ? reply : replyWithTurnTag(reply, turn);
+    const firstTokenSent = () => {
+      if (turn !== null) this.options.turnLedger?.recordLlmFirstToken(turn, receivedNs, process.hrtime.bigint());
+    };
     const tokens = splitIntoTokens(text);
     const usage = { prompt_tokens: countTokens(messages), completion_tokens: tokens.length, total_tokens: countTokens(messages) + tokens.length };
     const model = typeof body.model === 'string' ? body.model : 'unknown';
@@ -163,6 +175,7 @@ export class FakeOpenAiChat {
 
     if (body.stream !== true || this.options.ignoreStream) {
       await sleep(this.options.timeToFirstTokenMs ?? 0);
+      firstTokenSent();
       return sendJson(res, 200, {
         id,
         object: 'chat.completion',
@@ -206,7 +219,9 @@ export class FakeOpenAiChat {
       if (i > 0) await sleep(this.options.interTokenDelayMs ?? 0);
       if (res.destroyed) return;
       send(chunk({ content: tokens[i] }, null));
+      if (i === 0) firstTokenSent();
     }
+    if (turn !== null) this.options.turnLedger?.recordLlmReplySent(turn, process.hrtime.bigint());
     send(chunk({}, 'stop'));
     if (includeUsage) {
       send({ id, object: 'chat.completion.chunk', created, model, system_fingerprint: 'fp_fake', choices: [], usage });
@@ -214,6 +229,14 @@ export class FakeOpenAiChat {
     send('[DONE]');
     res.end();
   }
+}
+
+/** The numbered caller turn this request answers, the first time it is asked about (see TurnLedger.claimForLlm). */
+function answeredTurn(ledger: TurnLedger | undefined, messages: ChatMessageLike[]): number | null {
+  const last = messages[messages.length - 1];
+  if (!ledger || last?.role !== 'user' || typeof last.content !== 'string') return null;
+  const turn = turnIn(last.content);
+  return turn !== null && ledger.claimForLlm(turn) ? turn : null;
 }
 
 function sendJson(res: ServerResponse, status: number, payload: unknown): void {

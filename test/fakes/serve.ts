@@ -2,14 +2,15 @@
  * Runs every fake vendor out of process, for the call simulator and load benchmarks:
  *
  *   npx tsx test/fakes/serve.ts [--port-base 18000] [--api-key KEY]
- *                               [--llm-ttft-ms MS] [--tts-ttfb-ms MS] [--reply TEXT] [--stamp-frames]
+ *                               [--llm-ttft-ms MS] [--tts-ttfb-ms MS] [--reply TEXT] [--stamp-frames [--time-turns]]
  *
  * Prints one JSON line with the base URLs to put into provider `settings.baseUrl`, then serves until SIGINT or
  * SIGTERM. With --port-base the ports are fixed (base .. base+4), else the system picks free ones. With --api-key
  * every fake requires that key (each in its vendor's header); without it any key is accepted.
  * Deepgram transcripts are scripted with `POST <deepgramControl> {"texts": ["..."]}`.
  * For benchmarks: fixed LLM time-to-first-token and TTS (ElevenLabs) time-to-first-byte, one reply text for every
- * conversation turn (a post-call summary request still gets summary JSON), and stamped TTS frames (frame-stamp.ts).
+ * conversation turn (a post-call summary request still gets summary JSON), and stamped TTS frames (frame-stamp.ts)
+ * that with --time-turns also carry what the fakes spent on the caller turn they answer (turn-ledger.ts).
  */
 import { parseArgs } from 'node:util';
 import { FakeDeepgramLive } from './deepgram-live';
@@ -17,6 +18,7 @@ import { FakeEdgeTts } from './edge-tts';
 import { FakeElevenLabs } from './elevenlabs';
 import { FakeOpenAiChat, type ChatMessageLike } from './openai-chat';
 import { FakeOpenAiSpeech } from './openai-speech';
+import { TurnLedger } from './turn-ledger';
 
 export interface FakeVendorUrls {
   /** OpenAI-compatible chat base (with /v1), usable for openai, groq and ollama. */
@@ -93,6 +95,7 @@ async function main(): Promise<void> {
       'tts-ttfb-ms': { type: 'string' },
       reply: { type: 'string' },
       'stamp-frames': { type: 'boolean' },
+      'time-turns': { type: 'boolean' },
     },
   });
   const portBase = values['port-base'] ? Number(values['port-base']) : undefined;
@@ -106,6 +109,12 @@ async function main(): Promise<void> {
   if (values.reply) fakes.chat.configure({ reply: fixedReply(values.reply) });
   if (firstByteDelayMs !== undefined) fakes.elevenlabs.configure({ firstByteDelayMs });
   if (values['stamp-frames']) fakes.elevenlabs.configure({ stampFrames: true });
+  if (values['time-turns']) {
+    const turnLedger = new TurnLedger();
+    fakes.deepgram.configure({ turnLedger });
+    fakes.chat.configure({ turnLedger });
+    fakes.elevenlabs.configure({ turnLedger });
+  }
   process.stdout.write(`${JSON.stringify(fakes.urls)}\n`);
   const stop = () => {
     void fakes.close().then(() => process.exit(0));

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptyCounts, OutboundFrames } from '../../scripts/bench/lib/outbound-frames';
-import { readStamp, stampResponse, stampWriteTime } from '../../test/fakes/frame-stamp';
+import { readStamp, readTurnStamp, stampResponse, stampWriteTime } from '../../test/fakes/frame-stamp';
+import { replyWithTurnTag, turnIn, withTurnTag } from '../../test/fakes/turn-ledger';
 
 /** The frames of one stamped TTS response of `frames` frames. */
 function response(id: number, frames: number): Buffer[] {
@@ -26,6 +27,20 @@ describe('frame stamps', () => {
     expect(readStamp(last!)).toEqual({ response: 7, index: 2, frames: 3, writtenAtNs: 123456789n });
     expect(last!.subarray(160 - 7)).toEqual(Buffer.alloc(7, 0xff));
     expect(readStamp(Buffer.alloc(160, 0xff))).toBeNull();
+    expect(readTurnStamp(first!)).toBeNull();
+  });
+
+  it('carry the turn a response speaks and the fakes\' figures for it, a missing figure as null', () => {
+    const turn = { turn: 17, lastSpeechReceivedNs: 1000n, turnEndSentNs: 2000n, llmReceivedNs: 3000n, llmFirstTokenSentNs: null, llmReplySentNs: 4000n, ttsReceivedNs: 5000n };
+    const audio = stampResponse(Buffer.alloc(320, 0x55), 3, turn);
+    expect(readTurnStamp(audio.subarray(160, 320))).toEqual(turn);
+    expect(readStamp(audio.subarray(0, 160))).toMatchObject({ response: 3, index: 0, frames: 2 });
+  });
+
+  it('find the newest turn number a text carries, through transcript and reply', () => {
+    expect(turnIn(replyWithTurnTag('Sure.', 12))).toBe(12);
+    expect(turnIn(`${withTurnTag('utterance 1', 4)} ${withTurnTag('utterance 2', 5)}`)).toBe(5);
+    expect(turnIn('Sure.')).toBeNull();
   });
 });
 

@@ -6,7 +6,7 @@
  */
 import WebSocket from 'ws';
 import { sendVoiceWebhook, streamUrlOnServer, TwilioStream } from '../../lib/twilio-caller';
-import { readStamp } from '../../../test/fakes/frame-stamp';
+import { readStamp, readTurnStamp } from '../../../test/fakes/frame-stamp';
 import { monotonicMs as nowMs, SILENCE_FRAME as SILENCE, speechFrames } from './caller-audio';
 import { OutboundFrames, type OutboundFrameCounts } from './outbound-frames';
 
@@ -28,12 +28,75 @@ export interface CallBehaviour {
   leadFrames: number;
 }
 
+/** What the fakes themselves spent on one turn, as they measured it (fakes run with --time-turns). */
+export interface FakesLatency {
+  /** Last speech audio received -> the result ending the turn sent. */
+  sttMs: number;
+  /** Chat request received -> first token sent. */
+  llmMs: number;
+  /** First token -> last token sent: the rest of the one-sentence reply, which TTS cannot start without. */
+  llmRestMs: number;
+  /** Synthesis request received -> first audio byte sent. */
+  ttsMs: number;
+}
+
+/** Our own part of one turn, between the fakes' steps; the four add up to the overhead. */
+export interface OverheadParts {
+  /** Caller's last speech frame sent -> received by the STT. */
+  callerToSttMs: number;
+  /** The STT ended the turn -> the LLM request arrived. */
+  sttToLlmMs: number;
+  /** The LLM sent its last token -> the TTS request arrived (stream end, sentence cutting, TTS request). */
+  llmToTtsMs: number;
+  /** The TTS sent the first byte -> the caller received the first frame. */
+  ttsToCallerMs: number;
+}
+
 export interface TurnLatency {
   /** Caller's last speech frame sent -> first agent frame received. */
   totalMs: number;
-  /** The fake TTS wrote that first frame -> it was received: our part after the TTS answered. */
-  ttsToCallerMs: number | null;
+  /** Null when the first frame carried no turn times (fakes without --time-turns, or a time missing). */
+  fakes: FakesLatency | null;
+  ours: OverheadParts | null;
 }
+
+/** Splits a turn (caller's speech ended -> first frame arrived, monotonic ms) by the fakes' times in its first frame. */
+function splitTurn(frame: Buffer, speechEndedAt: number, arrival: number): Pick<TurnLatency, 'fakes' | 'ours'> {
+  const stamp = readStamp(frame);
+  const turn = readTurnStamp(frame);
+  if (!stamp || stamp.index !== 0 || !turn) return { fakes: null, ours: null };
+  const { lastSpeechReceivedNs, turnEndSentNs, llmReceivedNs, llmFirstTokenSentNs, llmReplySentNs, ttsReceivedNs } = turn;
+  if (
+    lastSpeechReceivedNs === null ||
+    turnEndSentNs === null ||
+    llmReceivedNs === null ||
+    llmFirstTokenSentNs === null ||
+    llmReplySentNs === null ||
+    ttsReceivedNs === null
+  ) {
+    return { fakes: null, ours: null };
+  }
+  const ms = (from: bigint, to: bigint) => Number(to - from) / 1e6;
+  const at = (ns: bigint) => Number(ns) / 1e6;
+  return {
+    fakes: {
+      sttMs: ms(lastSpeechReceivedNs, turnEndSentNs),
+      llmMs: ms(llmReceivedNs, llmFirstTokenSentNs),
+      llmRestMs: ms(llmFirstTokenSentNs, llmReplySentNs),
+      ttsMs: ms(ttsReceivedNs, stamp.writtenAtNs),
+    },
+    ours: {
+      callerToSttMs: at(lastSpeechReceivedNs) - speechEndedAt,
+      sttToLlmMs: ms(turnEndSentNs, llmReceivedNs),
+      llmToTtsMs: ms(llmReplySentNs, ttsReceivedNs),
+      ttsToCallerMs: arrival - at(stamp.writtenAtNs),
+    },
+  };
+}
+
+/** Our own part of a turn: everything the fakes did not spend on it. */
+export const overheadMs = (turn: TurnLatency) =>
+  turn.fakes === null ? null : turn.totalMs - turn.fakes.sttMs - turn.fakes.llmMs - turn.fakes.llmRestMs - turn.fakes.ttsMs;
 
 export class BenchCall {
   readonly turns: TurnLatency[] = [];
@@ -136,12 +199,6 @@ export class BenchCall {
     this.frames.add(frame, arrival, this.counting);
     if (!this.awaitingReply || this.speechEndedAt === null) return;
     this.awaitingReply = false;
-    const stamp = readStamp(frame);
-    if (this.counting) {
-      this.turns.push({
-        totalMs: arrival - this.speechEndedAt,
-        ttsToCallerMs: stamp ? arrival - Number(stamp.writtenAtNs) / 1e6 : null,
-      });
-    }
+    if (this.counting) this.turns.push({ totalMs: arrival - this.speechEndedAt, ...splitTurn(frame, this.speechEndedAt, arrival) });
   }
 }
