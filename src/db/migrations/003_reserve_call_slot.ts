@@ -3,7 +3,7 @@ import type { Migration } from 'kysely/migration';
 import type { DialectName } from '../database';
 
 /**
- * Postgres: the admission checks of a call and its insert as one server-side step (see insertCallWithinLimit).
+ * Postgres: the admission checks of a call and its insert as one server-side step (see insertCallWithinLimits).
  * Minutes used this month are summed first, without a lock (they only grow when calls end). Then the
  * organization's row lock is taken the way every other org-wide check takes it (a no-op UPDATE), and the count of
  * active calls runs after it, as its own statement, so it sees every call committed by whoever held the lock

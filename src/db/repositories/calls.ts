@@ -83,7 +83,7 @@ function newCallRow(call: NewCall): Selectable<CallsTable> {
   };
 }
 
-/** A call starts `active`, its slot reserved, before media flows; insertCallWithinLimit checks the slot first. */
+/** A call starts `active`, its slot reserved, before media flows. Admission checks the slot first (insertCallWithinLimits). */
 export async function insertCall(db: DB, call: NewCall): Promise<Call> {
   const row = newCallRow(call);
   await db.insertInto('calls').values(row).execute();
@@ -108,8 +108,8 @@ export interface CallLimits {
  * trips, which under load had capped one organization's admissions near 100 calls/s.
  */
 export async function insertCallWithinLimits(db: DB, dialect: DialectName, call: NewCall, limits: CallLimits): Promise<Call | NoSlot> {
-  const row = newCallRow(call);
   if (dialect === 'postgres') {
+    const row = newCallRow(call);
     const { rows } = await sql<{ outcome: 'reserved' | NoSlot }>`select reserve_call_slot(${call.orgId}, ${limits.maxActive}, ${limits.maxMonthlyMinutes}, ${limits.monthStart}, ${json(row)}::json) as outcome`.execute(db);
     const outcome = rows[0]?.outcome;
     if (!outcome) throw new Error('reserve_call_slot returned nothing');
@@ -119,8 +119,7 @@ export async function insertCallWithinLimits(db: DB, dialect: DialectName, call:
   return db.transaction().execute(async (trx) => {
     await lockOrganization(trx, call.orgId);
     if ((await countActiveCalls(trx, call.orgId)) >= limits.maxActive) return 'lines';
-    await trx.insertInto('calls').values(row).execute();
-    return toCall(row);
+    return insertCall(trx, call);
   });
 }
 
