@@ -5,7 +5,7 @@
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { streamUrlOnServer } from '../../scripts/lib/twilio-caller';
-import { connect, phoneOrg, PUBLIC_URL, ring, startPhoneWorld, waitForCallEnd, type PhoneOrg, type PhoneWorld } from '../support/phone';
+import { callRow, connect, phoneOrg, PUBLIC_URL, ring, startPhoneWorld, waitForCallEnd, type PhoneOrg, type PhoneWorld } from '../support/phone';
 
 const MAX_PAYLOAD = 64 * 1024;
 const CLOSE_TOO_BIG = 1009;
@@ -18,8 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => world.stop());
 
-const callStatus = async (callId: string) =>
-  (await world.server.app.svc.db.selectFrom('calls').select('status').where('id', '=', callId).executeTakeFirstOrThrow()).status;
+const callStatus = async (callId: string) => (await callRow(world, callId)).status;
 
 describe('frames over 64 KiB', () => {
   it('close a socket that has not started with 1009', async () => {
